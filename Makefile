@@ -1,0 +1,39 @@
+# The pipeline: raw articles -> data/processed tables -> executed notebooks -> figures.
+# `make all` does everything from a fresh clone; `make test` runs every test.
+PY := .venv/bin/python
+STAMP := .venv/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+
+.DEFAULT_GOAL := help
+.PHONY: help all setup data notebooks test lint lock clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+all: notebooks ## set up, build the tables, run every notebook, write figures/
+
+$(STAMP):
+	@test -x $(PY) || python3 -m venv .venv
+	$(PY) -m pip install --quiet --disable-pip-version-check uv
+	$(PY) -m uv pip install --quiet --python $(PY) -r requirements.lock
+	$(PY) -m uv pip install --quiet --python $(PY) --no-deps -e .
+	@rm -f .venv/.installed-* && touch $@
+
+setup: $(STAMP) ## create .venv and install the locked dependencies and the package
+
+data: setup ## raw files -> data/processed/*.parquet
+	$(PY) -m helpers build
+
+notebooks: data ## execute notebooks/NN-*.ipynb in order (writes figures/)
+	$(PY) -m helpers notebooks
+
+test: setup ## unit tests and strict nbval on every notebook
+	$(PY) -m pytest
+
+lint: setup ## ruff over the package, tests and notebooks
+	$(PY) -m ruff check src tests notebooks
+
+lock: ## re-resolve requirements.lock from pyproject.toml
+	uv pip compile --quiet pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+
+clean: ## remove built tables (figures and notebooks stay: they are committed)
+	rm -rf data/processed/*.parquet
