@@ -1,0 +1,132 @@
+"""Dates and bylines found in page text, each with the evidence it was read from."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_MONTHS = {
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_DATE_PATTERNS = [
+    re.compile(rf"\b{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.I),
+    re.compile(rf"\b{_WEEKDAY}{_DAY}\s+{_MONTH},?\s+{_YEAR}\b", re.I),
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?!\d)"),
+]
+# A date with no year ("Tuesday 06 August"): evidence, but not enough for an ISO date.
+_PARTIAL_DATES = (
+    re.compile(rf"^{_WEEKDAY}{_DAY}\s+{_MONTH}(?!\w)", re.I),
+    re.compile(rf"^{_WEEKDAY}{_MONTH}\s+{_DAY}(?!\w)", re.I),
+)
+_TIME = r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d\d\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4}|GMT[+-]?\d*)?)?"
+_DATE_LINE_PREFIX = (
+    r"(?:(?:published|posted|updated|last updated|first published|date)(?: on)?:?\s*)?"
+)
+
+_BY_SUFFIX = r"(?:\s+by\s+[\w .'’-]{1,40})?\s*"  # "Posted on 8 May 2015 by admin"
+_NAME = r"(?:[A-Z][\w’'.-]*|de|van|von|al|bin|el|la|le)"
+_BYLINE = re.compile(
+    rf"^(?:(?i:written|posted|reported|words|story|text)\s+)?(?i:by):?\s+(?P<name>{_NAME}(?:\s+{_NAME}){{0,4}})"
+    rf"(?:\s*(?:,|and|&)\s*{_NAME}(?:\s+{_NAME}){{0,3}})*$",
+)
+_NAME_BY_NAME = re.compile(rf"^(?P<name>{_NAME}(?:\s+{_NAME}){{1,3}})\s+by\s+(?P=name)$")
+_AUTHOR_LABEL = re.compile(
+    rf"^(?:author|reporter|words)\s*:\s*(?P<name>{_NAME}(?:\s+{_NAME}){{0,4}})$", re.I
+)
+_PERSON_CREDIT = re.compile(r"^(?:[A-Z]\.\s?)?[A-Z][\w’'-]+(?:[ -][A-Z][\w’'-]+){0,3}$")
+
+
+@dataclass(frozen=True)
+class Found:
+    value: str
+    evidence: str
+
+
+def _to_date(match: re.Match) -> date | None:
+    month = match.group("month").lower().rstrip(".")
+    month_n = int(month) if month.isdigit() else _MONTHS.get(month)
+    try:
+        return date(int(match.group("year")), month_n or 0, int(match.group("day")))
+    except ValueError:
+        return None
+
+
+def find_date(text: str) -> Found | None:
+    """The first complete calendar date in ``text`` as an ISO string, with its surface."""
+    hits = [(m.start(), m) for p in _DATE_PATTERNS for m in p.finditer(text)]
+    for _, match in sorted(hits, key=lambda h: h[0]):
+        parsed = _to_date(match)
+        if parsed:
+            return Found(parsed.isoformat(), match.group(0))
+    return None
+
+
+def parse_date(value: object) -> str | None:
+    """An ISO date from a manifest value or free text; None when malformed or partial."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not text or text.lower() in {"nan", "none", "null", "nat"}:
+        return None
+    found = find_date(text)
+    return found.value if found else None
+
+
+def is_date_line(text: str) -> bool:
+    """True when a line holds only a date (with an optional label, weekday or time)."""
+    for pattern in (*_DATE_PATTERNS, *_PARTIAL_DATES):
+        stripped = re.sub(_DATE_LINE_PREFIX, "", text, count=1, flags=re.I)
+        match = pattern.match(stripped)
+        rest = stripped[match.end() :] if match else ""
+        if match and re.fullmatch(_TIME + _BY_SUFFIX, rest, flags=re.I):
+            return True
+    return False
+
+
+def is_byline(text: str) -> bool:
+    return byline_name(text) is not None
+
+
+def byline_name(text: str) -> str | None:
+    """The author named by a byline line ("By Jane Doe", "Jane Doe by Jane Doe")."""
+    text = text.strip()
+    if len(text) > 80:
+        return None
+    for pattern in (_NAME_BY_NAME, _BYLINE, _AUTHOR_LABEL):
+        match = pattern.match(text)
+        if match:
+            return match.group("name")
+    return None
+
+
+def looks_like_person_credit(text: str) -> bool:
+    """A bare name line such as "M. Al-Ibrahim" (two or more name parts)."""
+    return bool(_PERSON_CREDIT.match(text.strip())) and (" " in text.strip() or "." in text)

@@ -1,0 +1,227 @@
+"""Rules of the line classifier, on messy lines taken from real pages and invented ones."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpers.clean import clean_lines, split_blocks
+
+
+def roles(text: str) -> dict[int, str]:
+    return {b.line_start: b.role for b in clean_lines(text)}
+
+
+ARTICLE = [
+    "Turkey an ‘ally’ in fight against Kurds",
+    "",
+    "A former member of the group told the magazine that the two sides cooperated on the "
+    "ground and shared a common enemy in the Kurds.",
+    "",
+]
+
+
+def page(*tail: str) -> str:
+    return "\n".join([*ARTICLE, *tail])
+
+
+def test_headline_and_prose_are_content() -> None:
+    r = roles(page())
+    assert (r[1], r[3]) == ("headline", "body")
+
+
+def test_quote_missing_its_opening_mark_is_kept() -> None:
+    r = roles(page("I rarely heard them speak in Arabic, they mostly spoke in Turkish.”"))
+    assert r[5] == "body"
+
+
+def test_share_counters_and_reading_widgets_are_chrome() -> None:
+    text = "\n".join(
+        [
+            "Reading Time: 6 mins read",
+            "170 2",
+            "A A",
+            "0",
+            "319",
+            "SHARES",
+            "2.5k",
+            "VIEWS",
+            "Share on FacebookShare on Twitter",
+            "",
+            *ARTICLE,
+        ]
+    )
+    r = roles(text)
+    assert all(r[n] == "boilerplate" for n in range(1, 10))
+    assert r[13] == "body"
+
+
+def test_glued_teaser_line_after_related_marker_is_chrome() -> None:
+    glued = " ".join(
+        [
+            "Ministry offers 35.000 medical services to people who came from abroad",
+            "Syrian team won 8 medals in World Masters Championship in South Africa",
+            "Zionist occupation continues its wide-scale onslaught and bombard...",
+            "UNIFIL: Any Deliberate Attack on Peacekeepers Constitutes a Human...",
+            "Mexican President calls for the recognition of the State",
+        ]
+        * 2
+    )
+    r = roles(page("You might also like", "Latest news", glued))
+    assert r[5] == r[6] == r[7] == "boilerplate"
+
+
+def test_glued_teaser_line_is_chrome_even_without_a_marker() -> None:
+    glued = " ".join(
+        [
+            "Leaders Meet In Geneva To Discuss Syrian Ceasefire Plan Talks...",
+            "Oil Prices Fall Again As Markets React To Iran Sanctions News...",
+            "Football Club Signs Star Striker In Record Transfer Deal Today...",
+        ]
+        * 2
+    )
+    assert roles(page(glued))[5] == "boilerplate"
+
+
+def test_comment_form_ends_the_article() -> None:
+    r = roles(page("Leave a Reply", "", "Great article, thanks for writing it up so clearly!"))
+    assert r[5] == r[7] == "boilerplate"
+
+
+def test_subheading_between_paragraphs_is_content_caption_label_is_not() -> None:
+    r = roles(
+        page(
+            "Arms",
+            "",
+            "More evidence emerged that appeared to provide details of "
+            "similar operations in the same year.",
+            "",
+            "IS parade 55",
+            "",
+            "The detained officers were also involved in an operation that went public.",
+        )
+    )
+    assert (r[5], r[7], r[9], r[11]) == ("subheading", "body", "caption", "body")
+
+
+def test_embedded_tweet_with_attribution_is_kept_bare_url_is_not() -> None:
+    r = roles(
+        page(
+            "https://twitter.com/someone/status/1183039968169648128?s=20",
+            "",
+            "Turkish bombardment on civilians on the road. pic.twitter.com/XnAa4oT3bR",
+            "",
+            "— pyd rojava (@PYD_Rojava) October 13, 2019",
+            "",
+            "Meanwhile the offensive continued for a third day according to local reports.",
+        )
+    )
+    assert (r[5], r[7], r[9], r[11]) == ("boilerplate", "embed", "embed", "body")
+
+
+def test_tweet_list_lines_belong_to_the_tweet() -> None:
+    r = roles(
+        page(
+            "Meanwhile, a report stated that over 190,000 people had been displaced:",
+            "",
+            "Today's update on last 24 hours, based on eyewitness reports from the ground:",
+            "",
+            "– 190,000 now displaced",
+            "– Some regions almost entirely displaced",
+            "– In Kobane civilians protest pic.twitter.com/HSh7z0PWwS",
+            "",
+            "— Rojava Information Center (@RojavaIC) October 12, 2019",
+        )
+    )
+    assert r[5] == "body"
+    assert {r[n] for n in (7, 9, 10, 11, 13)} == {"embed"}
+
+
+def test_tail_credits_are_not_content() -> None:
+    r = roles(page("RT", "", "M. Al-Ibrahim"))
+    assert r[5] == r[7] == "credit"
+
+
+def test_authors_comment_is_content() -> None:
+    r = roles(
+        page(
+            "Author's comment: This overt support is yet another reason why the "
+            "country should never have been considered an ally.",
+            "",
+            "",
+            "Share this video on social media:",
+        )
+    )
+    assert (r[5], r[8]) == ("body", "boilerplate")
+
+
+def test_repeated_headline_is_dropped_once() -> None:
+    text = "\n".join(
+        [
+            "Former Member Claims Turkey Is Allied with the Group",
+            "",
+            "Former Member Claims Turkey Is Allied with the Group",
+            "",
+            *ARTICLE[2:],
+        ]
+    )
+    r = roles(text)
+    assert (r[1], r[3], r[5]) == ("headline", "boilerplate", "body")
+
+
+def test_sentence_headline_before_byline_and_date() -> None:
+    text = "\n".join(
+        [
+            "• Menu",
+            "• News",
+            "• Login",
+            "",
+            "When jihadists link up with Daesh, there’s only one outcome. And it’s begun.",
+            "",
+            "Tom Coburg by Tom Coburg",
+            "13 October 2019",
+            "",
+            *ARTICLE[2:],
+        ]
+    )
+    r = roles(text)
+    assert (r[5], r[7], r[8], r[10]) == ("headline", "byline", "dateline", "body")
+
+
+def test_hard_wrapped_paragraph_is_one_block_with_its_line_span() -> None:
+    para = [
+        "Residents of the Syrian border town of Kobani began returning on",
+        "Wednesday, two days after Kurdish fighters declared victory over the",
+        "Islamic State group following a four-month siege that drew US-led",
+        "air strikes and global attention from the rest of the world.",
+    ]
+    text = "\n".join(["Kobani residents return", "", *para, "", *para, "", *para])
+    blocks = split_blocks(text)
+    assert [(b.line_start, b.line_end) for b in blocks] == [(1, 1), (3, 6), (8, 11), (13, 16)]
+    assert blocks[1].text.startswith("Residents") and blocks[1].text.endswith("world.")
+
+
+def test_bulleted_sentences_inside_the_article_stay() -> None:
+    r = roles(
+        page(
+            "• Turkish forces have crossed the border at three points, officials said.",
+            "• At least eight civilians were killed in the first day of fighting.",
+            "",
+            "The offensive follows the withdrawal of US troops from the border area.",
+        )
+    )
+    assert r[5] == r[6] == "body"
+
+
+LINE = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r"), max_size=80
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(LINE, max_size=30))
+def test_every_nonblank_line_lands_in_exactly_one_block(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    covered = [n for b in clean_lines(text) for n in range(b.line_start, b.line_end + 1)]
+    expected = [n for n, line in enumerate(lines, start=1) if line.strip()]
+    assert covered == expected
