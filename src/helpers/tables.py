@@ -1,0 +1,38 @@
+"""Loading the processed tables (building them first when they are missing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .build import TABLES, build
+from .paths import PROCESSED_DIR, RAW_DIR
+
+
+def load_tables(
+    processed_dir: Path = PROCESSED_DIR,
+    raw_dir: Path = RAW_DIR,
+) -> dict[str, pd.DataFrame]:
+    """Every table by name; a fresh clone builds them silently on first use."""
+    paths = {name: processed_dir / f"{name}.parquet" for name in TABLES}
+    if not all(p.exists() for p in paths.values()):
+        build(raw_dir, processed_dir, progress=False)
+    return {name: pd.read_parquet(path) for name, path in paths.items()}
+
+
+def outlet_labels(articles: pd.DataFrame) -> pd.Series:
+    """A display name per document: the outlet, or the document id when it is unknown."""
+    return articles["outlet"].fillna(articles["doc_id"]).set_axis(articles["doc_id"])
+
+
+def offset_mismatches(articles: pd.DataFrame, spans: pd.DataFrame) -> int:
+    """Rows of ``spans`` whose text is not exactly ``articles.text[start:end]``."""
+    text = articles.set_index("doc_id")["text"]
+    rows = spans.dropna(subset=["start", "end"])
+    return sum(
+        text[doc][int(start) : int(end)] != value
+        for doc, start, end, value in rows[["doc_id", "start", "end", "text"]].itertuples(
+            index=False
+        )
+    )

@@ -1,0 +1,170 @@
+"""The build on hostile folders: every file accounted for, nothing read outside, no crash."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers.build import build
+from helpers.paths import RAW_DIR
+from helpers.tables import offset_mismatches
+
+GOOD = (
+    "Turkey denies helping militants\n\nA former fighter told the magazine that the two "
+    "sides had cooperated against the Kurds, a claim the government rejected.\n"
+)
+
+
+@pytest.fixture
+def messy_dir(tmp_path: Path) -> Path:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "good.txt").write_text(GOOD, encoding="utf-8")
+    (raw / "good_copy.txt").write_text(GOOD, encoding="utf-8")
+    (raw / "empty.txt").write_bytes(b"")
+    (raw / "blank.txt").write_text(" \n\t\n  ")
+    (raw / "binary.txt").write_bytes(b"\x00\x01\x02" * 50)
+    (raw / "paper.txt").write_bytes(b"%PDF-1.4\n%binary")
+    (raw / "cp1252.txt").write_bytes(GOOD.replace("told", "“told”").encode("cp1252"))
+    (raw / "utf16.txt").write_bytes(GOOD.encode("utf-16"))
+    (raw / "notes.docx").write_bytes(b"PK\x03\x04")
+    (raw / "chrome.txt").write_text("Home\nLogin\nShare\n319\nSHARES\n")
+    (raw / "page.html").write_text(
+        "<html><head><title>Turkey and the border</title>"
+        '<meta property="article:published_time" content="2019-10-13T10:00:00Z"></head>'
+        "<body><nav><a>Home</a><a>World</a></nav><article><h1>Turkey and the border</h1>"
+        "<p>Kurdish officials said the crossing had been closed to aid convoys for weeks, "
+        "leaving the town short of food.</p></article>"
+        '<div class="share-bar">Share 12</div><footer>© 2019 Example</footer></body></html>',
+        encoding="utf-8",
+    )
+    big = raw / "huge.txt"
+    with big.open("wb") as fh:  # 50 MB, sparse: cheap to create, must not be read
+        fh.truncate(50_000_000)
+    outside = tmp_path / "secret.txt"
+    outside.write_text(GOOD)
+    (raw / "link.txt").symlink_to(outside)
+    (raw / "manifest.csv").write_text(
+        "file,outlet,published,author,colour\n"
+        "good.txt,Example Times,13 October 2019,Jane Doe,blue\n"
+        "cp1252.txt,Old Site,not a date,,\n"
+        "missing.txt,Ghost,2019-01-01,,\n"
+        "../secret.txt,Evil,2019-01-01,,\n"
+        "/etc/passwd,Evil,2019-01-01,,\n",
+        encoding="utf-8",
+    )
+    return raw
+
+
+def test_messy_folder_builds_with_a_reason_for_every_file(
+    messy_dir: Path, tmp_path: Path, capsys
+) -> None:
+    tables = build(messy_dir, tmp_path / "out", progress=False)
+    arts = tables["articles"].set_index("file")
+    inputs = {p.name for p in messy_dir.iterdir() if p.name != "manifest.csv"}
+    assert set(arts.index) == inputs
+    assert arts["status"].isin({"ok", "rejected"}).all()
+    assert (arts.loc[arts["status"] == "rejected", "reason"].str.len() > 0).all()
+    ok = set(arts.index[arts["status"] == "ok"])
+    assert ok == {"good.txt", "cp1252.txt", "utf16.txt", "page.html"}
+    reasons = arts["reason"]
+    assert reasons["good_copy.txt"] == "duplicate of good (identical bytes)"
+    assert reasons["empty.txt"] == "empty file"
+    assert "PDF" in reasons["paper.txt"]
+    assert "NUL" in reasons["binary.txt"]
+    assert "too large" in reasons["huge.txt"]
+    assert "outside the raw folder" in reasons["link.txt"]
+    assert "unsupported file type" in reasons["notes.docx"]
+    assert "page chrome" in reasons["chrome.txt"]
+    # manifest values win; a malformed date is noted, not used
+    assert arts.loc["good.txt", ["outlet", "published", "author"]].tolist() == [
+        "Example Times",
+        "2019-10-13",
+        "Jane Doe",
+    ]
+    assert pd.isna(arts.loc["cp1252.txt", "published"])
+    assert "not a date" in arts.loc["cp1252.txt", "metadata_evidence"]
+    assert "“told”" in arts.loc["cp1252.txt", "text"]
+    # the HTML page: nav, share bar and footer gone, headline and paragraph kept
+    assert arts.loc["page.html", "text"].startswith("Turkey and the border\n\nKurdish")
+    assert arts.loc["page.html", "published"] == "2019-10-13"
+    err = capsys.readouterr().err
+    assert "'missing.txt' is not in the raw folder" in err
+    assert "'../secret.txt' ignored" in err and "'/etc/passwd' ignored" in err
+    assert "utf16.txt is not in manifest.csv" in err
+
+
+def test_offsets_point_into_article_text(messy_dir: Path, tmp_path: Path) -> None:
+    tables = build(messy_dir, tmp_path / "out", progress=False)
+    assert offset_mismatches(tables["articles"], tables["blocks"]) == 0
+    assert offset_mismatches(tables["articles"], tables["sentences"]) == 0
+
+
+def test_rebuild_of_unchanged_input_is_byte_identical(tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    build(RAW_DIR, first, progress=False)
+    build(RAW_DIR, second, progress=False)
+    for path in sorted(first.glob("*.parquet")):
+        assert path.read_bytes() == (second / path.name).read_bytes(), path.name
+
+
+def test_seed_corpus_whole_pipeline(tmp_path: Path) -> None:
+    tables = build(RAW_DIR, tmp_path, progress=False)
+    arts, blocks, sents = tables["articles"], tables["blocks"], tables["sentences"]
+    n_files = len([p for p in RAW_DIR.iterdir() if p.suffix == ".txt"])
+    assert len(arts) == n_files == 5
+    assert (arts["status"] == "ok").all()
+    # totals two ways: words in the article text vs. words summed over body blocks
+    from helpers.clean import words
+
+    per_block = (
+        blocks[blocks["is_body"]]
+        .groupby("doc_id")["text"]
+        .apply(lambda t: sum(len(words(x)) for x in t))
+    )
+    assert per_block.to_dict() == arts.set_index("doc_id")["n_words"].to_dict()
+    # every non-blank raw line is in exactly one block
+    for doc_id, group in blocks.groupby("doc_id"):
+        raw = (RAW_DIR / f"{doc_id}.txt").read_text(encoding="utf-8").split("\n")
+        nonblank = {n for n, line in enumerate(raw, start=1) if line.strip()}
+        spans = [
+            n
+            for a, b in zip(group["line_start"], group["line_end"], strict=True)
+            for n in range(a, b + 1)
+        ]
+        assert sorted(spans) == sorted(nonblank)
+    assert sents.groupby("doc_id").size().min() > 5
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    return subprocess.run(
+        [sys.executable, "-m", "helpers", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+
+
+def test_cli_missing_directory_is_a_one_line_error(tmp_path: Path) -> None:
+    result = run_cli("build", str(tmp_path / "nope"), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "no such directory" in result.stderr
+
+
+def test_cli_builds_a_folder(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(RAW_DIR / "001_8432910c7f133115.txt", raw)
+    result = run_cli("build", str(raw), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert "1 files: 1 ok, 0 rejected" in result.stdout
+    assert len(pd.read_parquet(tmp_path / "out" / "articles.parquet")) == 1
