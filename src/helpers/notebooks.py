@@ -20,10 +20,13 @@ def run_notebooks(paths: list[Path] | None = None, timeout: int = 600) -> None:
     for path in paths or notebook_paths():
         print(f"running {path.name}", file=sys.stderr)
         nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:  # timestamps would make every re-run a diff
+            cell.metadata.pop("execution", None)
         NotebookClient(
             nb,
             timeout=timeout,
             kernel_name="python3",
+            record_timing=False,
             resources={"metadata": {"path": str(path.parent)}},
         ).execute()
         nbformat.write(nb, path)
