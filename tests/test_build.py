@@ -104,6 +104,7 @@ def test_offsets_point_into_article_text(messy_dir: Path, tmp_path: Path) -> Non
     tables = build(messy_dir, tmp_path / "out", progress=False)
     assert offset_mismatches(tables["articles"], tables["blocks"]) == 0
     assert offset_mismatches(tables["articles"], tables["sentences"]) == 0
+    assert offset_mismatches(tables["articles"], tables["mentions"], "surface") == 0
 
 
 def test_rebuild_of_unchanged_input_is_byte_identical(tmp_path: Path) -> None:
@@ -140,6 +141,26 @@ def test_seed_corpus_whole_pipeline(tmp_path: Path) -> None:
         ]
         assert sorted(spans) == sorted(nonblank)
     assert sents.groupby("doc_id").size().min() > 5
+    # mentions lie in body blocks and in the sentence they name
+    mentions = tables["mentions"]
+    assert offset_mismatches(arts, mentions, "surface") == 0
+    body = blocks[blocks["is_body"]].set_index(["doc_id", "block_id"])
+    located = mentions.merge(
+        body[["start", "end"]].add_suffix("_b"),
+        how="left",
+        left_on=["doc_id", "block_id"],
+        right_index=True,
+    )
+    assert ((located["start"] >= located["start_b"]) & (located["end"] <= located["end_b"])).all()
+    by_sent = mentions.merge(
+        sents.set_index(["doc_id", "sent_id"])[["start", "end"]].add_suffix("_s"),
+        how="left",
+        left_on=["doc_id", "sent_id"],
+        right_index=True,
+    )
+    assert ((by_sent["start"] >= by_sent["start_s"]) & (by_sent["end"] <= by_sent["end_s"])).all()
+    targets = set(mentions.loc[mentions["target"], "entity"])
+    assert targets == {"Turkey", "ISIS", "YPG", "Kobani"}
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:

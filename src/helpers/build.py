@@ -1,6 +1,7 @@
 """The build: raw folder in, tidy Parquet tables out.
 
-Stages run in one direction: files -> articles (decoded, cleaned) -> blocks -> sentences.
+Stages run in one direction: files -> articles (decoded, cleaned) -> blocks -> sentences
+and entity mentions.
 Output is deterministic: a rebuild of unchanged input writes identical tables.
 """
 
@@ -14,9 +15,10 @@ import pandas as pd
 from tqdm import tqdm
 
 from .corpus import Article, doc_ids, list_inputs, load_article, read_manifest
+from .entities import describe
 from .nlp import get_nlp
 
-TABLES = ("articles", "blocks", "sentences")
+TABLES = ("articles", "blocks", "sentences", "mentions")
 
 ARTICLE_COLUMNS = [
     "doc_id",
@@ -51,6 +53,35 @@ BLOCK_COLUMNS = [
     "wraps",
 ]
 SENTENCE_COLUMNS = ["doc_id", "sent_id", "block_id", "start", "end", "text", "line"]
+MENTION_COLUMNS = [
+    "doc_id",
+    "sent_id",
+    "block_id",
+    "start",
+    "end",
+    "line",
+    "surface",
+    "entity",
+    "label",
+    "form",
+    "alias",
+    "target",
+    "source",
+]
+# Named things only: dates, numbers and amounts are not mentions.
+NAME_LABELS = {
+    "PERSON",
+    "NORP",
+    "FAC",
+    "ORG",
+    "GPE",
+    "LOC",
+    "PRODUCT",
+    "EVENT",
+    "WORK_OF_ART",
+    "LAW",
+    "LANGUAGE",
+}
 
 
 def read_articles(raw_dir: Path, progress: bool = True) -> tuple[list[Article], list[str]]:
@@ -132,35 +163,62 @@ def blocks_table(articles: Iterable[Article]) -> pd.DataFrame:
     return frame.astype({"start": "Int64", "end": "Int64"})
 
 
-def sentences_table(blocks: pd.DataFrame, n_process: int = 1) -> pd.DataFrame:
-    """Sentences of body blocks (a block boundary is always a sentence boundary)."""
+def annotate(blocks: pd.DataFrame, n_process: int = 1) -> dict[str, pd.DataFrame]:
+    """Sentences and entity mentions of body blocks, from one pass of the pipeline.
+
+    Each block is its own spaCy document, so no sentence or entity crosses a block.
+    """
     body = blocks[blocks["is_body"]]
-    nlp = get_nlp()
-    rows = []
-    docs = nlp.pipe(body["text"].tolist(), n_process=n_process, batch_size=64)
+    docs = get_nlp().pipe(body["text"].tolist(), n_process=n_process, batch_size=64)
+    sentences, mentions = [], []
     counters: dict[str, int] = {}
-    for (doc_id, block_id, start, line, wraps), doc in zip(
-        body[["doc_id", "block_id", "start", "line_start", "wraps"]].itertuples(index=False),
-        docs,
-        strict=True,
+    columns = ["doc_id", "block_id", "start", "line_start", "wraps"]
+    for (doc_id, block_id, offset, line, wraps), doc in zip(
+        body[columns].itertuples(index=False), docs, strict=True
     ):
+        offset = int(offset)
+
+        def line_of(char: int, line: int = int(line), wraps=wraps) -> int:
+            return line + sum(1 for w in wraps if w <= char)
+
+        sent_ids = {}
         for sent in doc.sents:
             if not sent.text.strip():
                 continue
-            sent_id = counters.get(doc_id, 0)
+            sent_ids[sent.start] = sent_id = counters.get(doc_id, 0)
             counters[doc_id] = sent_id + 1
-            rows.append(
+            sentences.append(
                 {
                     "doc_id": doc_id,
                     "sent_id": sent_id,
                     "block_id": block_id,
-                    "start": int(start) + sent.start_char,
-                    "end": int(start) + sent.end_char,
+                    "start": offset + sent.start_char,
+                    "end": offset + sent.end_char,
                     "text": sent.text,
-                    "line": int(line) + sum(1 for w in wraps if w <= sent.start_char),
+                    "line": line_of(sent.start_char),
                 }
             )
-    return _frame(rows, SENTENCE_COLUMNS, ["doc_id", "sent_id"])
+        for ent in doc.ents:
+            if ent.label_ not in NAME_LABELS:
+                continue
+            mentions.append(
+                {
+                    "doc_id": doc_id,
+                    "sent_id": sent_ids.get(ent.sent.start),
+                    "block_id": block_id,
+                    "start": offset + ent.start_char,
+                    "end": offset + ent.end_char,
+                    "line": line_of(ent.start_char),
+                    "surface": ent.text,
+                    **describe(ent),
+                }
+            )
+    return {
+        "sentences": _frame(sentences, SENTENCE_COLUMNS, ["doc_id", "sent_id"]),
+        "mentions": _frame(mentions, MENTION_COLUMNS, ["doc_id", "start", "end"]).astype(
+            {"sent_id": "Int64"}
+        ),
+    }
 
 
 def _frame(rows: list[dict], columns: list[str], order: list[str]) -> pd.DataFrame:
@@ -175,11 +233,7 @@ def build(raw_dir: Path, out_dir: Path, progress: bool = True) -> dict[str, pd.D
         print(f"warning: {warning}", file=sys.stderr)
     # Blocks of rejected pages stay visible for the audit; a duplicate's would count twice.
     blocks = blocks_table(a for a in articles if not a.reason.startswith("duplicate of"))
-    tables = {
-        "articles": articles_table(articles),
-        "blocks": blocks,
-        "sentences": sentences_table(blocks),
-    }
+    tables = {"articles": articles_table(articles), "blocks": blocks, **annotate(blocks)}
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
         frame.to_parquet(out_dir / f"{name}.parquet", index=False)

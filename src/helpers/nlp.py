@@ -14,5 +14,13 @@ EXCLUDE = ("lemmatizer",)
 
 @cache
 def get_nlp() -> Language:
-    """Load the English pipeline once per process (never downloads anything)."""
-    return spacy.load(MODEL, exclude=list(EXCLUDE))
+    """Load the English pipeline once per process (never downloads anything).
+
+    The statistical pipeline plus the entity ruler and context rules for the study
+    entities (``helpers.entities``).
+    """
+    from .entities import add_entity_components
+
+    nlp = spacy.load(MODEL, exclude=list(EXCLUDE))
+    add_entity_components(nlp)
+    return nlp

@@ -26,13 +26,13 @@ def outlet_labels(articles: pd.DataFrame) -> pd.Series:
     return articles["outlet"].fillna(articles["doc_id"]).set_axis(articles["doc_id"])
 
 
-def offset_mismatches(articles: pd.DataFrame, spans: pd.DataFrame) -> int:
-    """Rows of ``spans`` whose text is not exactly ``articles.text[start:end]``."""
+def offset_mismatches(articles: pd.DataFrame, spans: pd.DataFrame, column: str = "text") -> int:
+    """Rows of ``spans`` whose ``column`` is not exactly ``articles.text[start:end]``."""
     text = articles.set_index("doc_id")["text"]
     rows = spans.dropna(subset=["start", "end"])
     return sum(
         text[doc][int(start) : int(end)] != value
-        for doc, start, end, value in rows[["doc_id", "start", "end", "text"]].itertuples(
+        for doc, start, end, value in rows[["doc_id", "start", "end", column]].itertuples(
             index=False
         )
     )
