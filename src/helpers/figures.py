@@ -11,6 +11,7 @@ import pandas as pd
 import seaborn as sns
 from IPython import get_ipython
 from IPython.display import Image, display
+from matplotlib.transforms import ScaledTranslation
 
 from .paths import FIGURES_DIR
 
@@ -42,15 +43,17 @@ def save_figure(
 ) -> list[Path]:
     """Write ``name``.png/.svg/.csv, add the source note, and close the figure."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    # A fixed distance below the figure, so it never overlaps an axis label.
+    below = fig.transFigure + ScaledTranslation(0, -0.35, fig.dpi_scale_trans)
     fig.text(
         0.01,
-        -0.02,
+        0,
         f"Source: {source}",
         ha="left",
         va="top",
         fontsize=8,
         color="#555555",
-        transform=fig.transFigure,
+        transform=below,
     )
     paths = [out_dir / f"{name}.{ext}" for ext in ("png", "svg", "csv")]
     fig.savefig(paths[0], dpi=300, metadata={"Software": None})
