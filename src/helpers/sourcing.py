@@ -1,0 +1,644 @@
+"""Who speaks in an article: quotations with their speakers, and every attributed source.
+
+Works on one article at a time: its body blocks in order, each with its spaCy doc. Quote
+spans come from the marks (``helpers.quotes``), unmarked blockquotes and embedded posts
+from the block roles the cleaner gave. A speaker is the subject of the nearest attribution
+verb outside the quote (dependency parse), the object of "according to", the intro of a
+colon, or the speaker of the quote it continues. Pronouns, "the magazine", surnames and
+definite descriptions ("the officials") are resolved against what the article named
+before that point.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+
+from spacy.tokens import Doc, Span, Token
+
+from .entities import aliases, describe
+from .lexicons import read_toml
+from .quotes import QuoteSpan, find_quote_spans
+
+_ACCOUNT = re.compile(r"^\s*[—–-]\s*(?P<name>.{1,80}?)\s*\((?P<handle>@\w{1,30})\)")
+_MEDIA_LINK = re.compile(r"\s*\b(?:pic\.twitter\.com|t\.co)/\w+")
+_PERSON_PRONOUNS = {"he", "she", "him", "her"}
+_GROUP_PRONOUNS = {"they", "them"}
+# A passive subject is the addressee ("Austin was asked"); a passive speaker is its agent.
+_SUBJECT_DEPS = {"nsubj"}
+_CUT_DEPS = {"relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "prep"}
+UNATTRIBUTED = "unattributed"
+_CALENDAR = {
+    name.lower()
+    for name in (
+        *calendar.month_name[1:],
+        *calendar.month_abbr[1:],
+        *calendar.day_name,
+        *calendar.day_abbr,
+    )
+}
+
+
+@cache
+def lexicon() -> dict:
+    return read_toml("attribution.toml")
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, for matching "Celen" to "Çelen"."""
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c)
+    )
+
+
+@dataclass
+class Attribution:
+    """Who an utterance or a piece of information is attributed to."""
+
+    surface: str = ""
+    cue: str = ""
+    speaker: str = UNATTRIBUTED
+    phrase: str = ""  # the whole subject phrase ("Celen's lawyer, Ali Aksoy")
+    cue_at: int = -1  # article offset of the cue word
+
+
+@dataclass
+class Context:
+    """What the article has named up to a point, for resolving pronouns and short names."""
+
+    persons: list[tuple[int, str]] = field(default_factory=list)  # (offset, full name)
+    media: list[tuple[int, str]] = field(default_factory=list)
+    speakers: list[tuple[int, str]] = field(default_factory=list)  # (offset, canonical)
+    phrases: dict[str, list[str]] = field(default_factory=dict)  # canonical -> phrases
+    used_cues: set[int] = field(default_factory=set)
+
+    @property
+    def person_names(self) -> set[str]:
+        return {name for _, name in self.persons}
+
+    def speakers_before(self, at: int) -> list[str]:
+        return [name for pos, name in sorted(self.speakers) if pos < at]
+
+    def resolve(self, surface: str, head: Token | None, at: int, phrase: str = "") -> str:
+        """A canonical name for a speaker surface at article offset ``at``; the surface
+        itself when it cannot be resolved. A known name inside the whole subject phrase
+        wins ("the technician – dubbed “Sherko Omer” – said")."""
+        lex = lexicon()
+        for name in sorted(self.person_names, key=len, reverse=True):
+            if len(name.split()) > 1 and name in phrase:
+                return name
+        words = surface.split()
+        low = fold(surface)
+        earlier = self.speakers_before(at)
+        if low in _PERSON_PRONOUNS:
+            people = [s for s in earlier if s in self.person_names] or [
+                name for pos, name in self.persons if pos < at
+            ]
+            return people[-1] if people else UNATTRIBUTED
+        if low in _GROUP_PRONOUNS:
+            groups = [s for s in earlier if s not in self.person_names]
+            return groups[-1] if groups else UNATTRIBUTED
+        media = [name for pos, name in self.media if pos < at]
+        if head is not None and head.lemma_.lower() in lex["media_nouns"] and media:
+            return media[-1]
+        full = self._full_name(words[-1]) if words else None
+        if full and (len(words) == 1 or head is None or head.ent_type_ == "PERSON"):
+            return full
+        if (
+            head is not None
+            and head.lemma_.lower() in lex["person_nouns"]
+            and words
+            and fold(words[0]) == "the"
+        ):
+            return self._antecedent(head, surface, earlier)
+        return surface
+
+    def _full_name(self, last: str) -> str | None:
+        matches = [p for p in self.person_names if fold(p.split()[-1]) == fold(last)]
+        return max(matches, key=len) if matches else None
+
+    def _antecedent(self, head: Token, surface: str, earlier: list[str]) -> str:
+        """A definite description names an earlier source: "the officials" the officials
+        named before, "the former member" the person who spoke last."""
+        lemma = head.lemma_.lower()
+        named = [s for s in earlier if any(lemma in fold(p) for p in self.phrases.get(s, [s]))]
+        if named:
+            return named[0]
+        people = [s for s in earlier if s in self.person_names]
+        if head.tag_ == "NN" and people:
+            return people[-1]
+        return surface
+
+    def note(self, attr: Attribution, at: int) -> None:
+        """Remember a resolved speaker at article offset ``at``."""
+        if attr.speaker == UNATTRIBUTED:
+            return
+        self.speakers.append((at, attr.speaker))
+        self.phrases.setdefault(attr.speaker, []).append(attr.phrase or attr.surface)
+        if attr.cue_at >= 0:
+            self.used_cues.add(attr.cue_at)
+
+
+# --- cues and speakers in a parse -----------------------------------------------------------
+
+
+def _is_cue(token: Token) -> bool:
+    lex = lexicon()
+    lemma = token.lemma_.lower()
+    if token.pos_ not in {"VERB", "AUX"} or lemma not in lex["speech_verbs"]:
+        return False
+    particle = lex["particle_verbs"].get(lemma)
+    if particle and not any(c.dep_ == "prt" and c.lower_ == particle for c in token.children):
+        return False
+    if lemma in lex["clause_verbs"]:  # "maintained that …", not "maintain zones"
+        return any(c.dep_ in {"ccomp", "xcomp"} for c in token.children)
+    return True
+
+
+def cue_words(verb: Token) -> str:
+    """The cue as written, with its particle ("pointed out")."""
+    return " ".join([verb.text, *(c.text for c in verb.children if c.dep_ == "prt")])
+
+
+def _subject(verb: Token) -> Token | None:
+    """The subject of a cue verb, climbing from "saying …" and "went on to say …"."""
+    node = verb
+    for _ in range(3):
+        for child in node.children:
+            if child.dep_ in _SUBJECT_DEPS:
+                return child
+            if child.dep_ == "agent":
+                objs = [g for g in child.children if g.dep_ == "pobj"]
+                if objs:
+                    return objs[0]
+        if not (node.tag_ == "VBG" or node.dep_ in {"xcomp", "conj"}) or node.head is node:
+            break
+        node = node.head
+    # "…,” reported Newsweek: an inverted subject the parser took for an object.
+    after = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    if (
+        after is not None
+        and after.head == verb
+        and after.dep_ in {"dobj", "attr", "npadvmod"}
+        and (after.pos_ == "PROPN" or after.lower_ in _PERSON_PRONOUNS)
+    ):
+        return after
+    return None
+
+
+def speaker_phrase(token: Token) -> tuple[str, Token, str]:
+    """(name, head, phrase): a person's name inside the subject phrase, a named
+    organisation by its canonical name, else the noun phrase itself ("Kurds in Kobani")."""
+    doc = token.doc
+    whole = doc[token.left_edge.i : token.right_edge.i + 1]
+    phrase = _trim(whole)
+    people = [e for e in phrase.ents if e.label_ == "PERSON"]
+    if people:
+        end = people[-1].end  # NER may stop short: "Polat" of "Polat Can"
+        while (
+            end < len(doc)
+            and doc[end].is_title
+            and doc[end].is_alpha
+            and not doc[end].is_sent_start
+            and doc[end].ent_type_ in {"", "PERSON"}
+        ):
+            end += 1
+        return doc[people[-1].start : end].text, people[-1].root, whole.text
+    ent = next((e for e in doc.ents if e.start <= token.i < e.end), None)
+    if ent is not None and ent.label_ in {"ORG", "GPE"}:
+        return describe(ent)["entity"], token, whole.text
+    keep = [token]
+    stack = [
+        c
+        for c in token.children
+        if c.dep_ not in _CUT_DEPS or (c.dep_ == "prep" and c.lower_ in {"in", "of", "from"})
+    ]
+    while stack:
+        node = stack.pop()
+        keep.append(node)
+        stack.extend(node.children)
+    words = sorted(keep, key=lambda t: t.i)
+    core = _trim(doc[words[0].i : words[-1].i + 1])
+    return canonical_phrase(core), token, whole.text
+
+
+def _trim(span: Span) -> Span:
+    """Drop leading dates and punctuation ("August - US officials") and brackets."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (
+        doc[start].ent_type_ in {"DATE", "TIME"}
+        or doc[start].is_punct
+        or doc[start].like_num
+        or doc[start].lower_ in _CALENDAR
+    ):
+        start += 1
+    for token in doc[start:end]:
+        if token.text == "(":
+            end = token.i
+            break
+    while end > start and doc[end - 1].is_punct:
+        end -= 1
+    return doc[start:end] if end > start else span
+
+
+def canonical_phrase(span: Span) -> str:
+    """A phrase with each place name in its canonical spelling."""
+    out, last = [], span.start_char
+    for ent in span.ents:
+        info = describe(ent)
+        # place spellings only: "Kurds in Kobane" -> "Kurds in Kobani"
+        if info["source"] == "alias" and info["form"] == "name" and info["label"] == "GPE":
+            out += [span.doc.text[last : ent.start_char], info["entity"]]
+            last = ent.end_char
+    out.append(span.doc.text[last : span.end_char])
+    return "".join(out).strip(" ,–—-")
+
+
+def _phrase_source(span: Span) -> tuple[str, Token] | None:
+    """("according to", X) for "according to X", "a report by X" and the like."""
+    for phrase in lexicon()["phrases"]:
+        n = len(phrase.split())
+        for token in span:
+            if token.i + 1 < n or token.doc[token.i - n + 1 : token.i + 1].text.lower() != phrase:
+                continue
+            objs = [c for c in token.children if c.dep_ == "pobj"]
+            if objs:
+                return phrase, objs[0]
+    return None
+
+
+def cue_in(span: Span, skip: list[tuple[int, int]], near: int) -> tuple[str, Token, int] | None:
+    """(cue, subject, cue offset) closest to character ``near``, outside quoted text."""
+    impersonal = lexicon()["impersonal_subjects"]
+    cues = []
+    for token in span:
+        if any(a <= token.idx < b for a, b in skip) or not _is_cue(token):
+            continue
+        subject = _subject(token)
+        if subject is not None and subject.lower_ not in impersonal:
+            cues.append((abs(token.idx - near), cue_words(token), subject, token.idx))
+    if cues:
+        _, cue, subject, at = min(cues, key=lambda c: c[0])
+        return cue, subject, at
+    found = _phrase_source(span)
+    if found and not any(a <= found[1].idx < b for a, b in skip):
+        return found[0], found[1], found[1].idx
+    return None
+
+
+def _resolved(found: tuple[str, Token, int] | None, ctx: Context, offset: int) -> Attribution:
+    """Attribution from a cue; ``offset`` is the block's offset in the article text."""
+    if found is None:
+        return Attribution()
+    cue, subject, at = found
+    surface, head, phrase = speaker_phrase(subject)
+    speaker = ctx.resolve(surface, head, offset + subject.idx, phrase)
+    return Attribution(surface=surface, cue=cue, speaker=speaker, phrase=phrase, cue_at=offset + at)
+
+
+# --- quotes of one article ----------------------------------------------------------------
+
+
+@dataclass
+class BlockDoc:
+    """One body block of an article: its table values and its parsed doc."""
+
+    block_id: int
+    role: str
+    reason: str
+    start: int  # offset in the article text
+    line: int
+    wraps: list[int]
+    doc: Doc
+
+    def line_of(self, char: int) -> int:
+        return self.line + sum(1 for w in self.wraps if w <= char)
+
+
+def _split_second_half(text: str, quote: QuoteSpan, spans: list[QuoteSpan]) -> bool:
+    """“…,” he said, “and …”: the second half of a split quote continues the first."""
+    earlier = [s for s in spans if s.end < quote.start]
+    if not earlier:
+        return False
+    between = text[earlier[-1].end : quote.start]
+    return text[earlier[-1].end - 1] == "," and len(between) < 80 and "." not in between
+
+
+def _kind(text: str, quote: QuoteSpan, has_cue: bool, spans: list[QuoteSpan]) -> str:
+    lex = lexicon()
+    inner = quote.text(text).strip()
+    before = text[: max(0, quote.start - 1)]
+    lead = before[-30:].lower()
+    if any(re.search(rf"\b{re.escape(c)}\W*$", lead) for c in lex["nickname_cues"]):
+        return "scare"
+    if not has_cue and len(inner.split()) <= 4 and not quote.missing_open:
+        return "scare"
+    if _split_second_half(text, quote, spans):
+        return "direct"
+    opens_sentence = quote.start == 0 or re.search(r"(?:[.!?:…]|^)[\s\"“‘']*$", before)
+    return "partial" if inner[:1].islower() or not opens_sentence else "direct"
+
+
+def _author_voice(doc: Doc) -> bool:
+    """A paragraph in the author's own voice ends an unmarked blockquote."""
+    openers = lexicon()["blockquote"]["author_voice_openers"]
+    first = doc[0].lower_ if len(doc) else ""
+    return (
+        first in openers
+        or any(_is_cue(t) for t in doc)
+        or bool(re.search(r"\b(reportedly|allegedly|according to)\b", doc.text, re.I))
+    )
+
+
+def _looks_like_name(text: str) -> bool:
+    words = text.strip(" ,.;:").split()
+    return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words)
+
+
+def article_quotes(blocks: list[BlockDoc], ctx: Context) -> list[dict]:
+    """Quotation rows of one article (offsets in the article text); updates ``ctx``."""
+    rows: list[dict] = []
+    previous: dict | None = None  # the last quote, for continuations
+    in_blockquote: Attribution | None = None
+
+    def add(block: BlockDoc, start: int, end: int, text: str, kind: str, attr: Attribution) -> dict:
+        ctx.note(attr, block.start + start)
+        row = {
+            "block_id": block.block_id,
+            "line": block.line_of(start),
+            "start": block.start + start,
+            "end": block.start + end,
+            "text": text,
+            "speaker": attr.speaker,
+            "speaker_surface": attr.surface,
+            "cue": attr.cue,
+            "kind": kind,
+            "phrase": attr.phrase,
+            "cue_at": attr.cue_at,
+        }
+        rows.append(row)
+        return row
+
+    for index, block in enumerate(blocks):
+        doc = block.doc
+        text = doc.text
+        if block.role == "embed":
+            continue  # posts are read with their attribution line below
+        spans = find_quote_spans(text)
+        continues = in_blockquote is not None and not _author_voice(doc)
+        if not spans and (block.role == "blockquote" or continues):
+            attr = in_blockquote or _colon_intro(blocks[index - 1] if index else None, ctx)
+            previous = add(block, 0, len(text), text, "blockquote", attr)
+            in_blockquote = attr
+            continue
+        in_blockquote = None
+        skip = [(q.start - 1, q.end + 1) for q in spans]
+        for quote in spans:
+            attr = _attribute(block, quote, skip, ctx, previous, index, blocks)
+            kind = _kind(text, quote, bool(attr.cue), spans)
+            inner = quote.text(text).strip()
+            if kind == "scare":
+                attr = Attribution()
+                if _looks_like_name(inner):  # a pseudonym: "dubbed “Sherko Omer”"
+                    ctx.persons.append((block.start + quote.start, inner.strip(" ,.;:")))
+            previous = add(block, quote.start, quote.end, inner, kind, attr)
+    rows += _posts(blocks, ctx)
+    return sorted(rows, key=lambda r: r["start"])
+
+
+def _colon_intro(intro: BlockDoc | None, ctx: Context) -> Attribution:
+    if intro is None or not intro.doc.text.rstrip().endswith(":"):
+        return Attribution()
+    last = list(intro.doc.sents)[-1]
+    return _resolved(cue_in(last, [], len(intro.doc.text)), ctx, intro.start)
+
+
+def _attribute(
+    block: BlockDoc,
+    quote: QuoteSpan,
+    skip: list[tuple[int, int]],
+    ctx: Context,
+    previous: dict | None,
+    index: int,
+    blocks: list[BlockDoc],
+) -> Attribution:
+    doc = block.doc
+    sents = list(doc.sents)
+    around = [s for s in sents if s.start_char < quote.end + 1 and s.end_char > quote.start - 1]
+    near = quote.start if quote.missing_open else quote.end
+    for window in (around, _lead_in(sents, around, quote, doc.text)):
+        for sent in window:
+            found = cue_in(sent, skip, near)
+            if found:
+                return _resolved(found, ctx, block.start)
+    # A paragraph-long quote with no cue of its own continues the previous one.
+    whole = quote.start <= 1 and quote.end >= len(doc.text.rstrip(' ”"’')) - 1
+    adjacent = {block.block_id, blocks[index - 1].block_id if index else -1}
+    if (
+        previous is not None
+        and previous["speaker"] != UNATTRIBUTED
+        and (whole or quote.missing_open)
+        and previous["block_id"] in adjacent
+    ):
+        return Attribution(
+            surface=previous["speaker_surface"],
+            cue=previous["cue"],
+            speaker=previous["speaker"],
+            phrase=previous["phrase"],
+            cue_at=previous["cue_at"],
+        )
+    return Attribution()
+
+
+def _lead_in(sents: list[Span], around: list[Span], quote: QuoteSpan, text: str) -> list[Span]:
+    """The sentence before a quote that opens a sentence (its lead-in), if any."""
+    if not around:
+        return []
+    first = sents.index(around[0])
+    opens = not text[around[0].start_char : quote.start].strip(" “\"‘'")
+    return [sents[first - 1]] if opens and first > 0 else []
+
+
+def _posts(blocks: list[BlockDoc], ctx: Context) -> list[dict]:
+    """Embedded social-media posts: the text above each account line is the quote."""
+    rows = []
+    for index, block in enumerate(blocks):
+        match = _ACCOUNT.match(block.doc.text)
+        if block.reason != "embedded post attribution line" or not match:
+            continue
+        body = []
+        j = index - 1
+        while (
+            j >= 0
+            and blocks[j].role == "embed"
+            and blocks[j].reason != "embedded post attribution line"
+        ):
+            body.insert(0, blocks[j])
+            j -= 1
+        if not body:
+            continue
+        attr = Attribution(
+            surface=match.group("handle"),
+            cue="embedded post",
+            speaker=match.group("name").strip(),
+            phrase=match.group("handle"),
+        )
+        ctx.note(attr, body[0].start)
+        rows.append(
+            {
+                "block_id": body[0].block_id,
+                "line": body[0].line,
+                "start": body[0].start,
+                "end": body[-1].start + len(body[-1].doc.text),
+                "text": _MEDIA_LINK.sub("", "\n".join(b.doc.text for b in body)).strip(),
+                "speaker": attr.speaker,
+                "speaker_surface": attr.surface,
+                "cue": attr.cue,
+                "kind": "tweet",
+                "phrase": attr.phrase,
+                "cue_at": body[0].start,
+            }
+        )
+    return rows
+
+
+# --- sources ------------------------------------------------------------------------------
+
+
+def article_sources(blocks: list[BlockDoc], quotes: list[dict], ctx: Context) -> list[dict]:
+    """Every attribution in the article, one row per (source, cue): quote speakers,
+    reported speech, "according to" phrases, outlets spoken to, embedded accounts."""
+    # one event per cue: a split quote ("…,” he said, “…”) is one attribution
+    by_cue = {(q["speaker"], q["cue_at"]): q for q in quotes if q["speaker"] != UNATTRIBUTED}
+    events = [(q["speaker"], q["phrase"], q["cue"]) for q in by_cue.values()]
+    for block in blocks:
+        if block.role == "embed":
+            continue
+        skip = [
+            (q["start"] - block.start - 1, q["end"] - block.start + 1)
+            for q in quotes
+            if q["block_id"] == block.block_id
+        ]
+        for sent in block.doc.sents:
+            events += _sentence_sources(sent, skip, ctx, block.start)
+    table: dict[tuple[str, str], dict] = {}
+    phrases: dict[str, list[str]] = {}
+    for canonical, phrase, cue in events:
+        phrases.setdefault(canonical, []).append(phrase)
+        row = table.setdefault(
+            (canonical, cue.lower()), {"source": canonical, "cue": cue.lower(), "n": 0}
+        )
+        row["n"] += 1
+    for row in table.values():
+        row["source_type"] = source_type(row["source"], phrases[row["source"]])
+    return sorted(table.values(), key=lambda r: (r["source"], r["cue"]))
+
+
+def _sentence_sources(
+    sent: Span, skip: list[tuple[int, int]], ctx: Context, offset: int
+) -> list[tuple[str, str, str]]:
+    """Reported speech and source phrases of one sentence not already used by a quote."""
+    found = []
+    impersonal = lexicon()["impersonal_subjects"]
+    subjects: list[tuple[int, int]] = []
+    media = {name for _, name in ctx.media}
+    for token in sent:
+        if any(a <= token.idx < b for a, b in skip) or not _is_cue(token):
+            continue
+        if token.lemma_.lower() in {"tell", "speak"}:  # "told Newsweek": the outlet relayed it
+            found += [
+                (o.text, o.text, cue_words(token).lower())
+                for o in token.subtree
+                if o.dep_ in {"dobj", "dative", "pobj"}
+                and o.text in media
+                and o.head in (token, *token.children)
+            ]
+        if offset + token.idx in ctx.used_cues:
+            continue  # its speaker was counted with the quote
+        subject = _subject(token)
+        if subject is None or subject.lower_ in impersonal:
+            continue
+        subjects.append((subject.left_edge.i, subject.right_edge.i))
+        attr = _resolved((cue_words(token), subject, token.idx), ctx, offset)
+        if attr.speaker != UNATTRIBUTED:
+            ctx.note(attr, offset + subject.idx)
+            found.append((attr.speaker, attr.phrase, attr.cue))
+    phrase = _phrase_source(sent)
+    if phrase and not any(a <= phrase[1].i <= b for a, b in subjects):
+        attr = _resolved((phrase[0], phrase[1], phrase[1].idx), ctx, offset)
+        if attr.speaker != UNATTRIBUTED:
+            found.append((attr.speaker, attr.phrase, attr.cue))
+    return found
+
+
+def source_type(source: str, phrases: list[str]) -> str:
+    """The kind of source, from its name and the phrases used for it (first list wins)."""
+    types = lexicon()["source_type"]
+    words = " ".join([source, *phrases])
+    low = fold(words)
+    if "@" in words:
+        return "social_media"
+    for name in ("news_media", "monitor_ngo", "court_legal"):
+        if _has_any(low, types[name]):
+            return name
+    armed = _has_any(low, types["armed_groups"])
+    if armed and _has_any(low, types["armed_group_spokesperson"]):
+        return "armed_group_spokesperson"
+    if _has_any(low, types["armed_group_member"]) and (armed or "former" in low):
+        return "armed_group_member"
+    if source in types["armed_groups"]:
+        return "armed_group_spokesperson"
+    for name in (
+        "social_media",
+        "military_official",
+        "government_official",
+        "document_statement",
+        "local_residents",
+    ):
+        if _has_any(low, types[name]):
+            return name
+    if _has_any(low, types["anonymous_official"]):
+        return "anonymous_official"
+    if any(a.entity == source and a.label == "GPE" for a in aliases().values()):
+        return "government_official"  # a state speaking: "Turkey argues …"
+    return "other"
+
+
+def _has_any(text: str, words: list[str]) -> bool:
+    return any(re.search(rf"(?<!\w){re.escape(fold(w))}(?!\w)", text) for w in words)
+
+
+def article_context(mentions: list[dict], blocks: list[BlockDoc]) -> Context:
+    """Persons and news outlets the article names, with their offsets: PERSON entities,
+    and proper-name subjects of attribution verbs the NER missed ("Muhammed Suad Çelen")."""
+    media_names = {fold(m) for m in lexicon()["source_type"]["news_media"]}
+    persons = [(m["start"], m["entity"]) for m in mentions if m["label"] == "PERSON"]
+    for block in blocks:
+        for token in block.doc:
+            subject = _subject(token) if _is_cue(token) else None
+            if (
+                subject is None
+                or subject.pos_ != "PROPN"
+                or subject.ent_type_ in {"ORG", "GPE", "NORP"}
+            ):
+                continue
+            name = [subject]  # the name the subject heads: its flat/compound parts
+            while (
+                name[0].i > 0
+                and name[0].nbor(-1).pos_ == "PROPN"
+                and name[0].nbor(-1).is_title
+                and name[0].nbor(-1).head == subject
+            ):
+                name.insert(0, name[0].nbor(-1))
+            while name and name[0].lower_ in lexicon()["name_titles"]:
+                name.pop(0)
+            if len(name) >= 2:
+                persons.append((block.start + name[0].idx, " ".join(t.text for t in name)))
+    return Context(
+        persons=sorted(persons),
+        media=[(m["start"], m["entity"]) for m in mentions if fold(m["entity"]) in media_names],
+    )
