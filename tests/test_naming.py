@@ -14,32 +14,51 @@ from helpers.naming import (
 )
 
 TEXT_A = "Isis and Turkey\n\nDaesh fighters met Turkish officials near Kobane. Kurdish forces fled."
-ARTICLES = pd.DataFrame({
-    "doc_id": ["a", "b"], "status": ["ok", "ok"], "outlet": ["Alpha", None],
-    "n_words": [500, 250], "headline": ["Isis and Turkey", "B"],
-    "text": [TEXT_A, "ISIS ISIS"],
-})
-BLOCKS = pd.DataFrame({
-    "doc_id": ["a", "a", "b"], "block_id": [0, 1, 0], "is_body": [True, True, True],
-    "role": ["headline", "body", "body"],
-})
+ARTICLES = pd.DataFrame(
+    {
+        "doc_id": ["a", "b"],
+        "status": ["ok", "ok"],
+        "outlet": ["Alpha", None],
+        "n_words": [500, 250],
+        "headline": ["Isis and Turkey", "B"],
+        "text": [TEXT_A, "ISIS ISIS"],
+    }
+)
+BLOCKS = pd.DataFrame(
+    {
+        "doc_id": ["a", "a", "b"],
+        "block_id": [0, 1, 0],
+        "is_body": [True, True, True],
+        "role": ["headline", "body", "body"],
+    }
+)
 
 
 def m(doc, sent, block, start, surface, entity, alias):
-    return {"doc_id": doc, "sent_id": sent, "block_id": block, "start": start,
-            "end": start + len(surface), "line": 1 + 2 * block, "surface": surface,
-            "entity": entity, "alias": alias}
+    return {
+        "doc_id": doc,
+        "sent_id": sent,
+        "block_id": block,
+        "start": start,
+        "end": start + len(surface),
+        "line": 1 + 2 * block,
+        "surface": surface,
+        "entity": entity,
+        "alias": alias,
+    }
 
 
-MENTIONS = pd.DataFrame([
-    m("a", 0, 0, 0, "Isis", "ISIS", "Isis"),
-    m("a", 0, 0, 9, "Turkey", "Turkey", "Turkish"),
-    m("a", 1, 1, 17, "Daesh", "ISIS", "Daesh"),
-    m("a", 1, 1, 36, "Turkish", "Turkey", "Turkish"),
-    m("a", 1, 1, 59, "Kobane", "Kobani", "Kobane"),
-    m("b", 0, 0, 0, "ISIS", "ISIS", "ISIS"),
-    m("b", 0, 0, 5, "ISIS", "ISIS", "ISIS"),
-])
+MENTIONS = pd.DataFrame(
+    [
+        m("a", 0, 0, 0, "Isis", "ISIS", "Isis"),
+        m("a", 0, 0, 9, "Turkey", "Turkey", "Turkish"),
+        m("a", 1, 1, 17, "Daesh", "ISIS", "Daesh"),
+        m("a", 1, 1, 36, "Turkish", "Turkey", "Turkish"),
+        m("a", 1, 1, 59, "Kobane", "Kobani", "Kobane"),
+        m("b", 0, 0, 0, "ISIS", "ISIS", "ISIS"),
+        m("b", 0, 0, 5, "ISIS", "ISIS", "ISIS"),
+    ]
+)
 STUDY = ["ISIS", "Kobani", "Turkey", "YPG"]
 
 
@@ -74,8 +93,11 @@ def test_prominence_first_position_and_lead() -> None:
 def test_cooccurrence_counts_sentences_once_per_pair() -> None:
     pairs = cooccurrence(MENTIONS, STUDY)
     got = {(r.doc_id, r.entity_a, r.entity_b): r.sentences for r in pairs.itertuples()}
-    assert got == {("a", "ISIS", "Turkey"): 2, ("a", "ISIS", "Kobani"): 1,
-                   ("a", "Kobani", "Turkey"): 1}
+    assert got == {
+        ("a", "ISIS", "Turkey"): 2,
+        ("a", "ISIS", "Kobani"): 1,
+        ("a", "Kobani", "Turkey"): 1,
+    }
     graph = entity_graph(pairs, MENTIONS)
     assert graph["ISIS"]["Turkey"]["weight"] == 2
     assert graph.nodes["ISIS"]["mentions"] == 4
@@ -83,5 +105,5 @@ def test_cooccurrence_counts_sentences_once_per_pair() -> None:
 
 def test_displacy_payload_uses_table_offsets() -> None:
     payload = displacy_payload(ARTICLES.iloc[0], MENTIONS, STUDY)
-    spans = [payload["text"][e["start"]:e["end"]] for e in payload["ents"]]
+    spans = [payload["text"][e["start"] : e["end"]] for e in payload["ents"]]
     assert spans == ["Isis", "Turkey", "Daesh", "Turkish", "Kobane"]

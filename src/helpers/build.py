@@ -15,13 +15,14 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from .alignment import align_quotes
-from .corpus import Article, doc_ids, list_inputs, load_article, read_manifest
+from .alignment import align_quotes, utterance_versions
+from .chain import chain_edges
+from .corpus import Article, doc_ids, list_inputs, load_article, outlet_labels, read_manifest
 from .entities import describe
 from .nlp import get_nlp
 from .sourcing import BlockDoc, article_context, article_quotes, article_sources
 
-TABLES = ("articles", "blocks", "sentences", "mentions", "quotes", "sources")
+TABLES = ("articles", "blocks", "sentences", "mentions", "quotes", "sources", "utterances", "chain")
 
 ARTICLE_COLUMNS = [
     "doc_id",
@@ -83,6 +84,7 @@ ANNOTATION_COLUMNS = {
         "speaker_surface",
         "cue",
         "kind",
+        "phrase",
     ],
     "sources": ["source", "source_type", "cue", "n"],
 }
@@ -256,6 +258,22 @@ def annotate_article(blocks: list[BlockDoc]) -> dict[str, list[dict]]:
     return {"sentences": sentences, "mentions": mentions, "quotes": quotes, "sources": sources}
 
 
+def relay_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Across articles: versions of shared quotes, and the attribution chain."""
+    labels = outlet_labels(tables["articles"])
+    return {
+        "utterances": utterance_versions(tables["quotes"], labels),
+        "chain": chain_edges(
+            tables["articles"],
+            tables["blocks"],
+            tables["mentions"],
+            tables["quotes"],
+            tables["sources"],
+            labels,
+        ),
+    }
+
+
 def _frame(rows: list[dict], columns: list[str], order: list[str]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=columns)
     return frame.sort_values(order, kind="stable").reset_index(drop=True)
@@ -269,6 +287,7 @@ def build(raw_dir: Path, out_dir: Path, progress: bool = True) -> dict[str, pd.D
     # Blocks of rejected pages stay visible for the audit; a duplicate's would count twice.
     blocks = blocks_table(a for a in articles if not a.reason.startswith("duplicate of"))
     tables = {"articles": articles_table(articles), "blocks": blocks, **annotate(blocks)}
+    tables.update(relay_tables(tables))
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
         frame.to_parquet(out_dir / f"{name}.parquet", index=False)

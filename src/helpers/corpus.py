@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from .clean import Block, classify_blocks, split_blocks, words
 from .decode import UnreadableInput, decode_bytes
 from .html import html_blocks
@@ -221,3 +223,8 @@ def _apply_manifest(art: Article, row: dict | None) -> None:
         art.evidence.append(f"{key}: manifest")
     if art.published:
         art.published_month = art.published[:7]
+
+
+def outlet_labels(articles: pd.DataFrame) -> pd.Series:
+    """A display name per document: the outlet, or the document id when it is unknown."""
+    return articles["outlet"].fillna(articles["doc_id"]).set_axis(articles["doc_id"])

@@ -8,8 +8,8 @@ from itertools import combinations
 import networkx as nx
 import pandas as pd
 
+from .corpus import outlet_labels
 from .lexicons import read_toml
-from .tables import outlet_labels
 
 
 def mention_counts(

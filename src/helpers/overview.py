@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .tables import outlet_labels
+from .corpus import outlet_labels
 
 # Roles grouped for the kept/dropped picture.
 ROLE_GROUPS = {

@@ -2,7 +2,8 @@
 
 Handles curly and straight double marks, single marks (told apart from apostrophes),
 split quotes ("…,” he said, “…”), a paragraph whose opening mark was lost in copying (it
-closes but never opens: the quote starts at the paragraph or sentence start), and a
+closes but never opens: the quote starts at the paragraph start, or after an earlier quote
+at the start of its own sentence), and a
 paragraph that opens a quote it does not close (a multi-paragraph quote). Single-mark
 quotes inside a double-mark quote are nested and belong to it.
 """
@@ -37,12 +38,12 @@ def _opens(text: str, i: int) -> bool:
 
 
 def _recover_start(text: str, limit: int, close: int) -> int:
-    """Where a quote that lost its opening mark begins: the paragraph start, or the first
-    sentence start after the previous quote."""
+    """Where a quote that lost its opening mark begins: the paragraph start, or after a
+    quote earlier in the paragraph, the start of the sentence that closes."""
     if limit == 0:
         return 0
     starts = [m.end() for m in _SENTENCE_START.finditer(text, limit, close)]
-    return starts[0] if starts else limit
+    return starts[-1] if starts else limit  # the nearest sentence: claim no narration
 
 
 def _double_spans(text: str) -> list[QuoteSpan]:

@@ -21,11 +21,6 @@ def load_tables(
     return {name: pd.read_parquet(path) for name, path in paths.items()}
 
 
-def outlet_labels(articles: pd.DataFrame) -> pd.Series:
-    """A display name per document: the outlet, or the document id when it is unknown."""
-    return articles["outlet"].fillna(articles["doc_id"]).set_axis(articles["doc_id"])
-
-
 def offset_mismatches(articles: pd.DataFrame, spans: pd.DataFrame, column: str = "text") -> int:
     """Rows of ``spans`` whose ``column`` is not exactly ``articles.text[start:end]``."""
     text = articles.set_index("doc_id")["text"]

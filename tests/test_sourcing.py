@@ -1,0 +1,168 @@
+"""Speakers, sources, shared quotes and the relay chain, through the real build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers.alignment import compare
+from helpers.build import build
+
+PAGE_A = (
+    "\n\n".join(
+        [
+            "Turkey and the militants",
+            "Newsweek interviewed a former ISIS member dubbed “Sherko Omer” in order to protect him.",
+            "“ISIS and Turkey cooperate together on the ground against the Kurds,” he told the "
+            "magazine.",
+            "I rarely heard them speak in Arabic, they mostly spoke in Turkish to officials.”",
+            "The magazine pointed out that “anecdotal evidence of Turkish forces turning a blind eye "
+            "has been mounting.”",
+            "“There is no change at all in the town,” said Rami Abdulrahman of the Syrian Observatory "
+            "for Human Rights, according to Reuters.",
+            "Officials were caught “transporting missiles, mortars and anti-aircraft ammunition” via "
+            "trucks.",
+            "RT",
+        ]
+    )
+    + "\n"
+)
+
+PAGE_B = """Former member says Turkey helped the group
+
+In 2014, a former communications technician told Newsweek:
+
+ISIS and Turkey cooperate together on the ground against the Kurds.
+
+We crossed the border with the help of the soldiers at night and nobody stopped us.
+
+Indeed, there is more evidence that the military has been arming jihadists for years.
+
+Another attack caused civilian casualties on the so-called ‘safe zone’ road:
+
+Turkish bombardment on civilians on the road. pic.twitter.com/XnAa4oT3bR
+
+— pyd rojava (@PYD_Rojava) October 13, 2019
+"""
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
+    raw = tmp_path_factory.mktemp("raw")
+    (raw / "a.txt").write_text(PAGE_A, encoding="utf-8")
+    (raw / "b.txt").write_text(PAGE_B, encoding="utf-8")
+    (raw / "manifest.csv").write_text("file,outlet\na.txt,Relay Daily\nb.txt,Blog B\n")
+    return build(raw, tmp_path_factory.mktemp("out"), progress=False)
+
+
+def quote(tables, doc_id: str, start: str) -> pd.Series:
+    q = tables["quotes"]
+    hits = q[(q["doc_id"] == doc_id) & q["text"].str.startswith(start)]
+    assert len(hits) == 1, start
+    return hits.iloc[0]
+
+
+def test_pronoun_resolves_to_the_pseudonym_named_before(tables) -> None:
+    row = quote(tables, "a", "ISIS and Turkey")
+    assert (row["speaker"], row["speaker_surface"], row["cue"], row["kind"]) == (
+        "Sherko Omer",
+        "he",
+        "told",
+        "direct",
+    )
+
+
+def test_the_magazine_is_the_outlet_named_before(tables) -> None:
+    row = quote(tables, "a", "anecdotal evidence")
+    assert (row["speaker"], row["kind"]) == ("Newsweek", "partial")
+
+
+def test_paragraph_without_opening_mark_continues_the_speaker(tables) -> None:
+    row = quote(tables, "a", "I rarely heard them")
+    assert row["speaker"] == "Sherko Omer"
+
+
+def test_inverted_cue_and_according_to(tables) -> None:
+    row = quote(tables, "a", "There is no change")
+    assert row["speaker"] == "Rami Abdulrahman"
+    sources = tables["sources"].query("doc_id == 'a'").set_index("source")
+    assert sources.loc["Reuters", "source_type"] == "news_media"
+    assert sources.loc["Rami Abdulrahman", "source_type"] == "monitor_ngo"
+
+
+def test_nickname_and_scare_quotes_are_marked_not_attributed(tables) -> None:
+    assert quote(tables, "a", "Sherko Omer")["kind"] == "scare"
+    scare = quote(tables, "b", "safe zone")
+    assert (scare["kind"], scare["speaker"]) == ("scare", "unattributed")
+
+
+def test_partial_quote_without_a_speaker_is_unattributed(tables) -> None:
+    row = quote(tables, "a", "transporting missiles")
+    assert (row["kind"], row["speaker"]) == ("partial", "unattributed")
+
+
+def test_colon_blockquote_runs_until_the_author_speaks_again(tables) -> None:
+    q = tables["quotes"].query("doc_id == 'b' and kind == 'blockquote'")
+    assert q["text"].str[:10].tolist() == ["ISIS and T", "We crossed"]
+    assert set(q["speaker"]) == {"a former communications technician"}
+
+
+def test_embedded_post_is_a_tweet_by_its_account(tables) -> None:
+    row = quote(tables, "b", "Turkish bombardment")
+    assert (row["kind"], row["speaker"], row["speaker_surface"]) == (
+        "tweet",
+        "pyd rojava",
+        "@PYD_Rojava",
+    )
+    assert "pic.twitter.com" not in row["text"]
+
+
+def test_shared_quote_is_one_utterance_with_a_named_speaker(tables) -> None:
+    a, b = quote(tables, "a", "ISIS and Turkey"), quote(tables, "b", "ISIS and Turkey")
+    assert a["utterance_id"] == b["utterance_id"]
+    assert b["utterance_speaker"] == "Sherko Omer"
+    versions = tables["utterances"].query(f"utterance_id == '{a['utterance_id']}'")
+    assert set(versions["doc_id"]) == {"a", "b"}
+
+
+def test_chain_runs_from_outlet_through_credit_and_newsweek_to_the_speaker(tables) -> None:
+    edges = set(tables["chain"][["source", "target", "relation"]].itertuples(index=False))
+    assert ("Relay Daily", "RT", "republishes") in edges
+    assert ("RT", "Newsweek", "cites") in edges
+    assert ("Newsweek", "Sherko Omer", "quotes") in edges
+    assert ("Blog B", "Newsweek", "cites") in edges
+    assert ("Blog B", "pyd rojava", "embeds") in edges
+
+
+def test_quote_offsets_are_exact(tables) -> None:
+    text = tables["articles"].set_index("doc_id")["text"]
+    for q in tables["quotes"].itertuples():
+        assert q.text.split()[0].strip("“”\"‘’'") in text[q.doc_id][q.start : q.end]
+
+
+@pytest.mark.parametrize(
+    ("version", "changes"),
+    [
+        ("ISIS and Turkey cooperate on the ground", "verbatim"),
+        ("IS and Turkey cooperate on the ground", "substitution"),
+        ("ISIS and [Ankara] cooperate on the ground", "insertion; substitution"),
+        ("ISIS and Turkey cooperate", "truncation"),
+        ("ISIS and Turkey on the ground", "deletion"),
+        ("ISIS and Turkey cooperate closely on the ground", "addition"),
+    ],
+)
+def test_version_changes(version: str, changes: str) -> None:
+    assert compare(version, "ISIS and Turkey cooperate on the ground")["changes"] == changes
+
+
+def test_fidelity_orders_versions() -> None:
+    reference = "ISIS commanders told us to fear nothing at all"
+    close = compare("IS commanders told us to fear nothing at all", reference)
+    far = compare("commanders said there was nothing to fear", reference)
+    assert 1.0 > close["fidelity"] > far["fidelity"]
+
+
+def test_tables_written(tables, tmp_path: Path) -> None:
+    assert {"quotes", "sources", "utterances", "chain"} <= set(tables)
