@@ -10,25 +10,20 @@ import pytest
 from helpers.alignment import compare
 from helpers.build import build
 
-PAGE_A = (
-    "\n\n".join(
-        [
-            "Turkey and the militants",
-            "Newsweek interviewed a former ISIS member dubbed “Sherko Omer” in order to protect him.",
-            "“ISIS and Turkey cooperate together on the ground against the Kurds,” he told the "
-            "magazine.",
-            "I rarely heard them speak in Arabic, they mostly spoke in Turkish to officials.”",
-            "The magazine pointed out that “anecdotal evidence of Turkish forces turning a blind eye "
-            "has been mounting.”",
-            "“There is no change at all in the town,” said Rami Abdulrahman of the Syrian Observatory "
-            "for Human Rights, according to Reuters.",
-            "Officials were caught “transporting missiles, mortars and anti-aircraft ammunition” via "
-            "trucks.",
-            "RT",
-        ]
-    )
-    + "\n"
-)
+PARAGRAPHS_A = [
+    "Turkey and the militants",
+    "Newsweek interviewed a former ISIS member dubbed “Sherko Omer” in order to protect him.",
+    "“ISIS and Turkey cooperate together on the ground against the Kurds,” he told the magazine.",
+    "I rarely heard them speak in Arabic, they mostly spoke in Turkish to officials.”",
+    "The magazine pointed out that “anecdotal evidence of Turkish forces "
+    "turning a blind eye has been mounting.”",
+    "“There is no change at all in the town,” said Rami Abdulrahman of the "
+    "Syrian Observatory for Human Rights, according to Reuters.",
+    "Officials were caught “transporting missiles, mortars and anti-aircraft "
+    "ammunition” via trucks.",
+    "RT",
+]
+PAGE_A = "\n\n".join(PARAGRAPHS_A) + "\n"
 
 PAGE_B = """Former member says Turkey helped the group
 
