@@ -11,11 +11,25 @@ import pandas as pd
 import seaborn as sns
 from IPython import get_ipython
 from IPython.display import Image, display
-from matplotlib.transforms import ScaledTranslation
 
 from .paths import FIGURES_DIR
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+# Paul Tol's "muted" scheme (colour-blind safe) for categories beyond the outlets.
+CATEGORY_PALETTE = [
+    "#332288",
+    "#88CCEE",
+    "#44AA99",
+    "#117733",
+    "#999933",
+    "#DDCC77",
+    "#CC6677",
+    "#882255",
+    "#AA4499",
+    "#DDDDDD",
+    "#000000",
+    "#6699CC",
+]
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
 
@@ -43,17 +57,17 @@ def save_figure(
 ) -> list[Path]:
     """Write ``name``.png/.svg/.csv, add the source note, and close the figure."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    # A fixed distance below the figure, so it never overlaps an axis label.
-    below = fig.transFigure + ScaledTranslation(0, -0.35, fig.dpi_scale_trans)
+    # Under everything drawn (rotated tick labels included), so it never overlaps.
+    box = fig.get_tightbbox(fig.canvas.get_renderer())
+    width, height = fig.get_size_inches()
     fig.text(
-        0.01,
-        0,
+        box.x0 / width,
+        (box.y0 - 0.12) / height,
         f"Source: {source}",
         ha="left",
         va="top",
         fontsize=8,
         color="#555555",
-        transform=below,
     )
     paths = [out_dir / f"{name}.{ext}" for ext in ("png", "svg", "csv")]
     fig.savefig(paths[0], dpi=300, metadata={"Software": None})

@@ -405,7 +405,10 @@ def article_quotes(blocks: list[BlockDoc], ctx: Context) -> list[dict]:
                 attr = Attribution()
                 if _looks_like_name(inner):  # a pseudonym: "dubbed “Sherko Omer”"
                     ctx.persons.append((block.start + quote.start, inner.strip(" ,.;:")))
-            previous = add(block, quote.start, quote.end, inner, kind, attr)
+            lead = len(quote.text(text)) - len(quote.text(text).lstrip())
+            previous = add(
+                block, quote.start + lead, quote.start + lead + len(inner), inner, kind, attr
+            )
     rows += _posts(blocks, ctx)
     return sorted(rows, key=lambda r: r["start"])
 
