@@ -180,8 +180,8 @@ def network(graph: nx.Graph) -> tuple[plt.Figure, pd.DataFrame]:
     nx.draw_networkx_labels(graph, pos, ax=ax, font_size=9)
     ax.set_title("Who is named next to whom (whole corpus)")
     ax.axis("off")
-    edges = nx.to_pandas_edgelist(graph).sort_values(["source", "target"], ignore_index=True)
-    return fig, edges
+    edges = nx.to_pandas_edgelist(graph)[["source", "target", "weight"]]
+    return fig, edges.sort_values(["source", "target"], ignore_index=True)
 
 
 def source_type_bars(counts: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
@@ -225,8 +225,7 @@ def fidelity_heatmap(matrix: pd.DataFrame, texts: pd.Series) -> tuple[plt.Figure
 
 def chain_plot(graph: nx.DiGraph, layers: dict[str, int]) -> tuple[plt.Figure, pd.DataFrame]:
     """The attribution chain, left to right: outlets, relays, speakers."""
-    nx.set_node_attributes(graph, layers, "layer")
-    pos = nx.multipartite_layout(graph, subset_key="layer")
+    pos = layered_positions(layers)
     tallest = max(pd.Series(layers).value_counts().max(), 4)
     fig, ax = plt.subplots(figsize=(13, 1.5 + 0.6 * tallest))
     styles = {
@@ -266,5 +265,18 @@ def chain_plot(graph: nx.DiGraph, layers: dict[str, int]) -> tuple[plt.Figure, p
         handles=handles, loc="lower center", bbox_to_anchor=(0.5, -0.12), ncols=4, frameon=False
     )
     ax.axis("off")
-    edges = nx.to_pandas_edgelist(graph).sort_values(["source", "target"], ignore_index=True)
-    return fig, edges
+    # explicit columns: attribute order in to_pandas_edgelist follows a set
+    edges = nx.to_pandas_edgelist(graph)[["source", "target", "relation", "articles"]]
+    return fig, edges.sort_values(["source", "target"], ignore_index=True)
+
+
+def layered_positions(layers: dict[str, int]) -> dict[str, tuple[float, float]]:
+    """Columns by layer, nodes sorted by name top to bottom (stable across runs)."""
+    columns: dict[int, list[str]] = {}
+    for node, layer in sorted(layers.items(), key=lambda item: (item[1], item[0].lower())):
+        columns.setdefault(layer, []).append(node)
+    return {
+        node: (float(layer), -(i - (len(nodes) - 1) / 2))
+        for layer, nodes in columns.items()
+        for i, node in enumerate(nodes)
+    }

@@ -87,7 +87,7 @@ class Context:
         itself when it cannot be resolved. A known name inside the whole subject phrase
         wins ("the technician – dubbed “Sherko Omer” – said")."""
         lex = lexicon()
-        for name in sorted(self.person_names, key=len, reverse=True):
+        for name in sorted(self.person_names, key=lambda n: (-len(n), n)):
             if len(name.split()) > 1 and name in phrase:
                 return name
         words = surface.split()
@@ -117,7 +117,7 @@ class Context:
         return surface
 
     def _full_name(self, last: str) -> str | None:
-        matches = [p for p in self.person_names if fold(p.split()[-1]) == fold(last)]
+        matches = sorted(p for p in self.person_names if fold(p.split()[-1]) == fold(last))
         return max(matches, key=len) if matches else None
 
     def _antecedent(self, head: Token, surface: str, earlier: list[str]) -> str:
