@@ -163,8 +163,8 @@ def test_seed_corpus_whole_pipeline(tmp_path: Path) -> None:
     assert targets == {"Turkey", "ISIS", "YPG", "Kobani"}
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+def run_cli(*args: str, seed: str = "0") -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", "PYTHONHASHSEED": seed}
     return subprocess.run(
         [sys.executable, "-m", "helpers", *args],
         capture_output=True,
@@ -189,3 +189,11 @@ def test_cli_builds_a_folder(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "1 files: 1 ok, 0 rejected" in result.stdout
     assert len(pd.read_parquet(tmp_path / "out" / "articles.parquet")) == 1
+
+
+def test_builds_in_processes_with_different_hash_seeds_are_identical(tmp_path: Path) -> None:
+    for seed in ("1", "2"):
+        result = run_cli("build", str(RAW_DIR), "--out", str(tmp_path / seed), "--quiet", seed=seed)
+        assert result.returncode == 0, result.stderr
+    for path in sorted((tmp_path / "1").glob("*.parquet")):
+        assert path.read_bytes() == (tmp_path / "2" / path.name).read_bytes(), path.name
