@@ -197,3 +197,14 @@ def test_builds_in_processes_with_different_hash_seeds_are_identical(tmp_path: P
         assert result.returncode == 0, result.stderr
     for path in sorted((tmp_path / "1").glob("*.parquet")):
         assert path.read_bytes() == (tmp_path / "2" / path.name).read_bytes(), path.name
+
+
+def test_folder_where_every_file_is_rejected_still_builds_every_table(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "empty.txt").write_bytes(b"")
+    (raw / "menu.txt").write_text("Home\nLogin\nShare\n")
+    tables = build(raw, tmp_path / "out", progress=False)
+    assert (tables["articles"]["status"] == "rejected").all()
+    assert {p.stem for p in (tmp_path / "out").glob("*.parquet")} == set(tables)
+    assert all(len(tables[name]) == 0 for name in ("sentences", "quotes", "claims"))

@@ -13,16 +13,39 @@ from itertools import groupby
 from pathlib import Path
 
 import pandas as pd
+from spacy.tokens import Span
 from tqdm import tqdm
 
 from .alignment import align_quotes, utterance_versions
 from .chain import chain_edges
+from .claims import match_claims
+from .clean import words
 from .corpus import Article, doc_ids, list_inputs, load_article, outlet_labels, read_manifest
+from .distinctive import fightin_words, tfidf_terms
 from .entities import describe
+from .labels import block_labels
 from .nlp import get_nlp
-from .sourcing import BlockDoc, article_context, article_quotes, article_sources
+from .reuse import reuse_pairs, shared_passages
+from .sourcing import BlockDoc, article_context, article_quotes, article_sources, cue_in
+from .stance import hedge_survival, markers
 
-TABLES = ("articles", "blocks", "sentences", "mentions", "quotes", "sources", "utterances", "chain")
+TABLES = (
+    "articles",
+    "blocks",
+    "sentences",
+    "mentions",
+    "quotes",
+    "sources",
+    "labels",
+    "stance",
+    "utterances",
+    "chain",
+    "distinctive",
+    "similarity",
+    "passages",
+    "claims",
+    "caveats",
+)
 
 ARTICLE_COLUMNS = [
     "doc_id",
@@ -87,12 +110,39 @@ ANNOTATION_COLUMNS = {
         "phrase",
     ],
     "sources": ["source", "source_type", "cue", "n"],
+    "labels": [
+        "sent_id",
+        "block_id",
+        "start",
+        "end",
+        "line",
+        "entity",
+        "label",
+        "relation",
+        "surface",
+    ],
+    "stance": [
+        "sent_id",
+        "line",
+        "start",
+        "end",
+        "n_words",
+        "n_hedges",
+        "n_boosters",
+        "hedges",
+        "boosters",
+        "attributed",
+        "voice",
+        "names_study_entity",
+    ],
 }
 ANNOTATION_ORDER = {
     "sentences": ["doc_id", "sent_id"],
     "mentions": ["doc_id", "start", "end"],
     "quotes": ["doc_id", "quote_id"],
     "sources": ["doc_id", "source", "cue"],
+    "labels": ["doc_id", "start", "end", "label"],
+    "stance": ["doc_id", "sent_id"],
 }
 # Named things only: dates, numbers and amounts are not mentions.
 NAME_LABELS = {
@@ -220,13 +270,15 @@ def annotate(blocks: pd.DataFrame, n_process: int = 1) -> dict[str, pd.DataFrame
 
 def annotate_article(blocks: list[BlockDoc]) -> dict[str, list[dict]]:
     """Per-article rows (without ``doc_id``) from the parsed body blocks, in order."""
-    sentences, mentions = [], []
+    sentences, mentions, labels = [], [], []
+    sent_spans: list[tuple[BlockDoc, Span, int]] = []
     for block in blocks:
         sent_ids = {}
         for sent in block.doc.sents:
             if not sent.text.strip():
                 continue
             sent_ids[sent.start] = len(sentences)
+            sent_spans.append((block, sent, len(sentences)))
             sentences.append(
                 {
                     "sent_id": len(sentences),
@@ -250,26 +302,95 @@ def annotate_article(blocks: list[BlockDoc]) -> dict[str, list[dict]]:
                         **describe(ent),
                     }
                 )
+        for row in block_labels(block.doc):
+            sent = block.doc.char_span(row["start"], row["end"], alignment_mode="expand").sent
+            labels.append(
+                {
+                    **row,
+                    "sent_id": sent_ids.get(sent.start),
+                    "block_id": block.block_id,
+                    "line": block.line_of(row["start"]),
+                    "start": block.start + row["start"],
+                    "end": block.start + row["end"],
+                }
+            )
     ctx = article_context(mentions, blocks)
     quotes = article_quotes(blocks, ctx)
     for quote_id, quote in enumerate(quotes):
         quote["quote_id"] = quote_id
     sources = article_sources(blocks, quotes, ctx)
-    return {"sentences": sentences, "mentions": mentions, "quotes": quotes, "sources": sources}
+    return {
+        "sentences": sentences,
+        "mentions": mentions,
+        "quotes": quotes,
+        "sources": sources,
+        "labels": labels,
+        "stance": sentence_stance(sent_spans, quotes, mentions),
+    }
 
 
-def relay_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Across articles: versions of shared quotes, and the attribution chain."""
-    labels = outlet_labels(tables["articles"])
+def sentence_stance(sent_spans: list, quotes: list[dict], mentions: list[dict]) -> list[dict]:
+    """Hedges, boosters, attribution and voice of every sentence of one article."""
+    spoken = [(q["start"], q["end"]) for q in quotes if q["kind"] != "scare"]
+    named = {m["sent_id"] for m in mentions if m["target"]}
+    rows = []
+    for block, sent, sent_id in sent_spans:
+        start, end = block.start + sent.start_char, block.start + sent.end_char
+        inside = sum(max(0, min(end, b) - max(start, a)) for a, b in spoken)
+        found = markers(sent.text)
+        rows.append(
+            {
+                "sent_id": sent_id,
+                "line": block.line_of(sent.start_char),
+                "start": start,
+                "end": end,
+                "n_words": len(words(sent.text)),
+                "n_hedges": len(found["hedges"]),
+                "n_boosters": len(found["boosters"]),
+                "hedges": "; ".join(found["hedges"]),
+                "boosters": "; ".join(found["boosters"]),
+                "attributed": inside > 0 or cue_in(sent, [], sent.start_char) is not None,
+                "voice": "quoted" if inside >= 0.5 * (end - start) else "author",
+                "names_study_entity": sent_id in named,
+            }
+        )
+    return rows
+
+
+def most_cited_outlet(sources: pd.DataFrame) -> str:
+    """The news outlet the most articles cite: the original reporting they relay."""
+    media = sources[sources["source_type"] == "news_media"]
+    counts = media.groupby("source")["doc_id"].nunique()
+    return sorted(counts.index, key=lambda s: (-counts[s], s))[0] if len(counts) else ""
+
+
+def corpus_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Measures across articles: shared quotes, the attribution chain, distinctive terms,
+    similarity and reuse, the claims sentences state, and caveat survival."""
+    articles = tables["articles"]
+    labels = outlet_labels(articles)
+    texts = articles.loc[articles["status"] == "ok"].set_index("doc_id")["text"].sort_index()
+    passages = shared_passages(texts)
+    chain = chain_edges(
+        articles, tables["blocks"], tables["mentions"], tables["quotes"], tables["sources"], labels
+    )
+    distinctive = pd.concat(
+        [
+            fightin_words(texts).assign(method="fightin_words"),
+            tfidf_terms(texts).assign(method="tfidf"),
+        ],
+        ignore_index=True,
+    )
+    columns = ["doc_id", "method", "term", "count", "count_rest", "z", "tfidf"]
     return {
         "utterances": utterance_versions(tables["quotes"], labels),
-        "chain": chain_edges(
-            tables["articles"],
-            tables["blocks"],
-            tables["mentions"],
-            tables["quotes"],
-            tables["sources"],
-            labels,
+        "chain": chain,
+        "distinctive": distinctive.reindex(columns=columns),
+        "similarity": reuse_pairs(texts, passages),
+        "passages": passages,
+        "claims": match_claims(tables["sentences"], tables["mentions"], tables["stance"]),
+        "caveats": hedge_survival(
+            tables["sentences"], tables["quotes"], chain, most_cited_outlet(tables["sources"])
         ),
     }
 
@@ -287,7 +408,7 @@ def build(raw_dir: Path, out_dir: Path, progress: bool = True) -> dict[str, pd.D
     # Blocks of rejected pages stay visible for the audit; a duplicate's would count twice.
     blocks = blocks_table(a for a in articles if not a.reason.startswith("duplicate of"))
     tables = {"articles": articles_table(articles), "blocks": blocks, **annotate(blocks)}
-    tables.update(relay_tables(tables))
+    tables.update(corpus_tables(tables))
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
         frame.to_parquet(out_dir / f"{name}.parquet", index=False)
