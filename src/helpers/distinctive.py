@@ -10,12 +10,14 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
+_LINK = re.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S+|@\w+")
 TOKEN_PATTERN = r"(?u)\b[^\W\d_][\w'’-]*[^\W_]\b|\b[^\W\d_]\b"
 
 
 def _normalise(text: str) -> str:
-    """Lower case, one apostrophe, possessives off ("Turkey’s" counts as "turkey")."""
-    return re.sub(r"'s\b", "", text.lower().replace("’", "'"))
+    """Lower case, one apostrophe, links out, possessives off ("Turkey’s" -> "turkey")."""
+    text = _LINK.sub(" ", text.lower().replace("’", "'"))
+    return re.sub(r"'s\b", "", text)
 
 
 def _vectorizer(cls, **kwargs):

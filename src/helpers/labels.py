@@ -60,16 +60,18 @@ def mention_labels(ent: Span) -> list[tuple[str, str]]:
     # "IS terrorists", "ISIS fighters": the name premodifies a noun (read from word order,
     # which survives when the parser takes "IS" for a verb)
     after = doc[ent.end] if ent.end < len(doc) else None
-    while after is not None and after.dep_ == "compound" and after.head.i > after.i:
-        after = after.head  # "ISIS communications technician": the head is "technician"
-    if (
-        info["form"] != "adjective"
-        and after is not None
+    # the first noun of the compound chain that denotes people ("ISIS communications
+    # technician" has none; "IS terrorists" is one even when misparsed as "… weapons")
+    while (
+        after is not None
+        and info["form"] != "adjective"
         and after.pos_ == "NOUN"
         and not _in_entity(after)
-        and after.lemma_.lower() in lexicon()["agent_nouns"]
     ):
-        found.append((_phrase(after, {"amod"}), "head noun"))
+        if after.lemma_.lower() in lexicon()["agent_nouns"]:
+            found.append((_phrase(after, {"amod"}), "head noun"))
+            break
+        after = after.head if after.dep_ == "compound" and after.head.i == after.i + 1 else None
     return [(label, relation) for label, relation in found if _is_label(label)]
 
 
@@ -77,7 +79,8 @@ def _is_label(label: str) -> bool:
     """A short descriptive phrase: words only, naming no entity (no links, no debris of a
     title-case headline the parser misread)."""
     words = label.split()
-    names = {a.alias.lower() for a in aliases().values()}
+    names = {a.alias.lower() for a in aliases().values() if a.target}
+    words = [w for w in words if w not in lexicon()["neutral_modifiers"]]
     return (
         0 < len(words) <= 4
         and not names & set(words)

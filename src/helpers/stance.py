@@ -34,13 +34,18 @@ def _patterns() -> dict[str, re.Pattern]:
 
 def markers(text: str) -> dict[str, list[str]]:
     """Hedges and boosters found in ``text`` (lower-cased, in order)."""
-    found = {}
-    for kind in ("hedges", "boosters"):
-        found[kind] = [
-            m.group(0).lower().replace("’", "'")
-            for m in _patterns()[kind].finditer(text.replace("’", "'"))
-        ]
-    return found
+    text = text.replace("’", "'")
+    hedges = list(_patterns()["hedges"].finditer(text))
+    # a booster inside a hedge phrase ("if confirmed") is part of the hedge
+    boosters = [
+        m
+        for m in _patterns()["boosters"].finditer(text)
+        if not any(h.start() <= m.start() < h.end() for h in hedges)
+    ]
+    return {
+        "hedges": [m.group(0).lower() for m in hedges],
+        "boosters": [m.group(0).lower() for m in boosters],
+    }
 
 
 def caveat(text: str) -> str:

@@ -1,0 +1,175 @@
+"""Stance, caveats, labels, distinctive terms, reuse and claims on small known inputs."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from helpers.claims import claim_matrix, match_claims
+from helpers.distinctive import fightin_words, tfidf_terms
+from helpers.labels import block_labels
+from helpers.nlp import get_nlp
+from helpers.reuse import reuse_pairs, shared_passages
+from helpers.stance import caveat, hedge_survival, markers, stance_profile
+
+
+def test_markers_find_words_and_phrases_once() -> None:
+    found = markers("It may be true; reportedly Turkey could, if confirmed, indeed act.")
+    assert found["hedges"] == ["may", "reportedly", "could", "if confirmed"]
+    assert found["boosters"] == ["true", "indeed"]
+
+
+def test_markers_ignore_words_inside_other_words() -> None:
+    assert markers("The mayor was mightily displeased; Newsweek's claimant.") == {
+        "hedges": [],
+        "boosters": [],
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Newsweek was unable to independently verify Omer’s claims.", "kept"),
+        ("The magazine could not confirm the account.", "kept"),
+        ("The claims cannot be independently verified.", "kept"),
+        ("A former member reportedly said so.", "softened"),
+        ("If confirmed, the news could cast Turkey’s actions in a new light.", "softened"),
+        ("A former member told Newsweek that Turkey helped.", "dropped"),
+    ],
+)
+def test_caveat(text: str, status: str) -> None:
+    assert caveat(text) == status
+
+
+def test_stance_profile_rates_and_intervals() -> None:
+    stance = pd.DataFrame(
+        {
+            "doc_id": ["a"] * 4,
+            "sent_id": range(4),
+            "n_words": [10, 10, 10, 10],
+            "n_hedges": [1, 0, 1, 0],
+            "n_boosters": [0, 0, 0, 0],
+            "attributed": [True, False, False, False],
+        }
+    )
+    articles = pd.DataFrame({"doc_id": ["a"], "outlet": ["A"]})
+    profile = stance_profile(stance, articles, n_boot=500).set_index("measure")
+    assert profile.loc["hedges", "per_1000_words"] == 50.0
+    assert profile.loc["attributed", "per_1000_words"] == 25.0
+    assert profile.loc["boosters", ["low", "high"]].tolist() == [0.0, 0.0]
+    assert profile.loc["hedges", "low"] <= 50.0 <= profile.loc["hedges", "high"]
+    again = stance_profile(stance, articles, n_boot=500)
+    assert again.equals(stance_profile(stance, articles, n_boot=500))
+
+
+def test_hedge_survival_scopes_to_the_relayed_testimony() -> None:
+    sentences = pd.DataFrame(
+        {
+            "doc_id": ["a", "a", "b", "b", "c"],
+            "sent_id": [0, 1, 0, 1, 0],
+            "block_id": [0, 1, 0, 1, 0],
+            "line": [1, 3, 1, 3, 1],
+            "text": [
+                "Newsweek was unable to independently verify the claims.",
+                "Other news.",
+                "Reportedly, a bridge fell.",
+                "Omer told Newsweek it was easy.",
+                "Officials spoke.",
+            ],
+        }
+    )
+    chain = pd.DataFrame(
+        {"source": ["Newsweek"], "target": ["Sherko Omer"], "relation": ["quotes"]}
+    )
+    quotes = pd.DataFrame({"doc_id": ["b"], "block_id": [1], "utterance_speaker": ["Sherko Omer"]})
+    table = hedge_survival(sentences, quotes, chain, "Newsweek").set_index("doc_id")
+    assert table["status"].to_dict() == {"a": "kept", "b": "dropped", "c": "not relayed"}
+    assert table.loc["a", "line"] == 1
+
+
+def test_fightin_words_favours_the_words_a_document_uses_more() -> None:
+    texts = pd.Series(
+        {
+            "a": "daesh daesh daesh invasion turkey border",
+            "b": "isis isis isis turkey border official",
+            "c": "isis turkey border official statement",
+        }
+    )
+    table = fightin_words(texts)
+    top = table.sort_values("z", ascending=False).groupby("doc_id")["term"].first()
+    assert top["a"] == "daesh"
+    z = table.set_index(["doc_id", "term"])["z"]
+    assert z[("a", "daesh")] > 0 > z.get(("a", "isis"), -1)
+    assert set(tfidf_terms(texts).query("doc_id == 'a'")["term"]) >= {"daesh", "invasion"}
+
+
+def test_shared_passages_and_reuse_shares() -> None:
+    common = "isis commanders told us to fear nothing at all because there was cooperation"
+    texts = pd.Series(
+        {
+            "a": f"Intro words here. {common}. End.",
+            "b": f"{common} and then many more words that appear only in this second text, "
+            "enough of them to outweigh the passage it shares with the first one",
+            "c": "completely different text without any overlap with the others at all",
+        }
+    )
+    passages = shared_passages(texts, n=8)
+    ab = passages[(passages["doc_a"] == "a") & (passages["doc_b"] == "b")]
+    assert len(ab) == 1 and ab["n_words"].iloc[0] == 13
+    start, end = ab[["start_a", "end_a"]].iloc[0]
+    assert texts["a"][start:end] == common
+    pairs = reuse_pairs(texts, passages).set_index(["doc_a", "doc_b"])
+    assert pairs.loc[("a", "b"), "share_of_a_in_b"] == round(13 / 17, 4)
+    assert pairs.loc[("a", "c"), "share_of_a_in_b"] == 0.0
+    assert bool(pairs.loc[("a", "b"), "republication"])
+    assert not bool(pairs.loc[("b", "a"), "republication"])
+
+
+def test_claim_status_attributed_hedged_asserted() -> None:
+    sentences = pd.DataFrame(
+        {
+            "doc_id": ["a", "b", "c", "d"],
+            "sent_id": [0, 0, 0, 0],
+            "line": [1, 1, 1, 1],
+            "start": [0, 0, 0, 0],
+            "end": [10, 10, 10, 10],
+            "text": [
+                "Omer said Turkey let ISIS fighters cross the border.",
+                "Turkey reportedly let ISIS fighters cross the border.",
+                "Turkey let ISIS fighters cross the border.",
+                "Turkey hosted a football match.",
+            ],
+        }
+    )
+    mentions = pd.DataFrame(
+        {
+            "doc_id": list("aabbccd"),
+            "sent_id": [0] * 7,
+            "entity": ["Turkey", "ISIS"] * 3 + ["Turkey"],
+        }
+    )
+    stance = pd.DataFrame(
+        {
+            "doc_id": list("abcd"),
+            "sent_id": [0] * 4,
+            "attributed": [True, False, False, False],
+            "n_hedges": [0, 1, 0, 0],
+        }
+    )
+    matches = match_claims(sentences, mentions, stance)
+    c1 = matches[matches["claim_id"] == "C1"].set_index("doc_id")["status"].to_dict()
+    assert c1 == {"a": "attributed", "b": "hedged", "c": "asserted"}
+    matrix = claim_matrix(matches, ["a", "b", "c", "d"])
+    assert matrix.loc["C1"].tolist() == ["attributed", "hedged", "asserted", "absent"]
+    assert (matrix.loc["C4"] == "absent").all()
+
+
+def test_labels_from_the_parse() -> None:
+    doc = get_nlp()(
+        "The Turkish army gives IS terrorists weapons, and Turkey, a NATO "
+        "member, says the extremist group is a threat."
+    )
+    found = {(r["entity"], r["label"], r["relation"]) for r in block_labels(doc)}
+    assert ("ISIS", "terrorists", "head noun") in found
+    assert ("Turkey", "nato member", "apposition") in found
+    assert ("ISIS", "extremist group", "stand-in") in found
