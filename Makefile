@@ -4,12 +4,12 @@ PY := .venv/bin/python
 STAMP := .venv/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help all setup data notebooks test lint lock clean
+.PHONY: help all setup data notebooks report test lint lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
-all: notebooks ## set up, build the tables, run every notebook, write figures/
+all: report ## set up, build the tables, run every notebook, write figures/ and the report
 
 $(STAMP):
 	@test -x $(PY) || python3 -m venv .venv
@@ -25,6 +25,9 @@ data: setup ## raw files -> data/processed/*.parquet
 
 notebooks: data ## execute notebooks/NN-*.ipynb in order (writes figures/)
 	$(PY) -m helpers notebooks
+
+report: notebooks ## figures/report.html from the tables and figures
+	$(PY) -m helpers report
 
 test: setup ## unit tests and strict nbval on every notebook
 	$(PY) -m pytest

@@ -1,4 +1,4 @@
-"""Command line: ``python -m helpers build|notebooks``."""
+"""Command line: ``python -m helpers build|notebooks|report``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .paths import PROCESSED_DIR, RAW_DIR
+from .paths import FIGURES_DIR, PROCESSED_DIR, RAW_DIR
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,6 +16,8 @@ def main(argv: list[str] | None = None) -> int:
     p_build.add_argument("raw_dir", nargs="?", type=Path, default=RAW_DIR)
     p_build.add_argument("--out", type=Path, default=PROCESSED_DIR)
     p_build.add_argument("--quiet", action="store_true", help="no progress bar")
+    p_report = sub.add_parser("report", help="write the self-contained HTML report")
+    p_report.add_argument("--out", type=Path, default=FIGURES_DIR / "report.html")
     p_nb = sub.add_parser("notebooks", help="execute every notebook in order, in place")
     p_nb.add_argument("names", nargs="*", help="notebook files (default: all, in order)")
     args = parser.parse_args(argv)
@@ -33,6 +35,12 @@ def main(argv: list[str] | None = None) -> int:
             f"{len(arts)} files: {n_ok} ok, {len(arts) - n_ok} rejected; "
             f"{len(tables['sentences'])} sentences -> {args.out}"
         )
+        return 0
+    if args.command == "report":
+        from .report import write_report
+        from .tables import load_tables
+
+        print(f"report -> {write_report(load_tables(), args.out)}")
         return 0
     from .notebooks import run_notebooks
 
