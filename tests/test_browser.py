@@ -91,6 +91,25 @@ def _wait_for(url: str, seconds: float) -> None:
     raise TimeoutError(url)
 
 
+def _start_kernel(page, seconds: float = 90) -> None:
+    """Wait for the notebook's kernel, accepting the "Select Kernel" dialog JupyterLab
+    sometimes shows while it resolves the kernelspec (the idle indicator shows behind it)."""
+    idle = page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]')
+    dialog = page.locator(".jp-Dialog")
+    deadline = time.monotonic() + seconds
+    quiet_since = None
+    while time.monotonic() < deadline:
+        if dialog.count():
+            page.get_by_role("button", name="Select", exact=True).click()
+            quiet_since = None
+        elif idle.count():
+            quiet_since = quiet_since or time.monotonic()
+            if time.monotonic() - quiet_since > 3:  # idle, and no dialog for 3 s
+                return
+        time.sleep(0.25)
+    raise TimeoutError("the notebook's kernel did not start")
+
+
 def test_jupyterlab_runs_a_notebook_without_errors(browser, tmp_path: Path) -> None:
     notebook = "01-corpus.ipynb"
     root = tmp_path / "lab"
@@ -136,21 +155,21 @@ def test_jupyterlab_runs_a_notebook_without_errors(browser, tmp_path: Path) -> N
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(f"http://127.0.0.1:{port}/lab/tree/{notebook}?token={token}")
         page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=90_000)
-        page.wait_for_function(
-            "document.querySelector('.jp-Notebook') !== null && "
-            "[...document.querySelectorAll('.jp-Notebook-ExecutionIndicator')]"
-            ".every(e => e.getAttribute('data-status') === 'idle')",
-            timeout=90_000,
-        )
+        _start_kernel(page)
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
         prompts = ".jp-CodeCell .jp-InputArea-prompt"
-        page.wait_for_function(
-            f"[...document.querySelectorAll('{prompts}')].length > 0 && "
-            f"[...document.querySelectorAll('{prompts}')]"
-            ".every(p => /\\[\\d+\\]/.test(p.textContent))",
-            timeout=180_000,
-        )
+        try:
+            page.wait_for_function(
+                f"[...document.querySelectorAll('{prompts}')].length > 0 && "
+                f"[...document.querySelectorAll('{prompts}')]"
+                ".every(p => /\\[\\d+\\]/.test(p.textContent))",
+                timeout=180_000,
+            )
+        except Exception:
+            page.screenshot(path=ARTIFACTS / "jupyterlab-failure.png", full_page=True)
+            states = page.locator(prompts).all_inner_texts()
+            pytest.fail(f"cells did not all run; prompts: {states}")
         outputs = page.locator(".jp-OutputArea-output")
         assert outputs.count() >= 5
         assert page.locator(".jp-OutputArea-output img").count() >= 2, "figures not shown"

@@ -9,7 +9,7 @@ from helpers.claims import claim_matrix, match_claims
 from helpers.distinctive import fightin_words, tfidf_terms
 from helpers.labels import block_labels
 from helpers.nlp import get_nlp
-from helpers.reuse import reuse_pairs, shared_passages
+from helpers.reuse import reuse_tables
 from helpers.stance import caveat, hedge_survival, markers, stance_profile
 
 
@@ -87,20 +87,24 @@ def test_hedge_survival_scopes_to_the_relayed_testimony() -> None:
     assert table.loc["a", "line"] == 1
 
 
-def test_fightin_words_favours_the_words_a_document_uses_more() -> None:
+def test_fightin_words_favours_the_words_an_outlet_uses_more() -> None:
     texts = pd.Series(
         {
-            "a": "daesh daesh daesh invasion turkey border",
+            "a1": "daesh daesh invasion turkey border",
+            "a2": "daesh invasion turkey",
             "b": "isis isis isis turkey border official",
             "c": "isis turkey border official statement",
         }
     )
-    table = fightin_words(texts)
-    top = table.sort_values("z", ascending=False).groupby("doc_id")["term"].first()
-    assert top["a"] == "daesh"
-    z = table.set_index(["doc_id", "term"])["z"]
-    assert z[("a", "daesh")] > 0 > z.get(("a", "isis"), -1)
-    assert set(tfidf_terms(texts).query("doc_id == 'a'")["term"]) >= {"daesh", "invasion"}
+    outlets = pd.Series({"a1": "A", "a2": "A", "b": "B", "c": "C"})
+    table = fightin_words(texts, outlets)
+    assert set(table["outlet"]) == {"A", "B", "C"}  # the two articles of A are pooled
+    top = table.sort_values("z", ascending=False).groupby("outlet")["term"].first()
+    assert top["A"] == "daesh"
+    z = table.set_index(["outlet", "term"])["z"]
+    assert z[("A", "daesh")] > 0 > z.get(("A", "isis"), -1)
+    assert table.set_index(["outlet", "term"]).loc[("A", "daesh"), "count"] == 3
+    assert set(tfidf_terms(texts, outlets).query("outlet == 'A'")["term"]) >= {"daesh", "invasion"}
 
 
 def test_shared_passages_and_reuse_shares() -> None:
@@ -113,14 +117,15 @@ def test_shared_passages_and_reuse_shares() -> None:
             "c": "completely different text without any overlap with the others at all",
         }
     )
-    passages = shared_passages(texts, n=8)
+    pairs, passages = reuse_tables(texts, n=8)
     ab = passages[(passages["doc_a"] == "a") & (passages["doc_b"] == "b")]
     assert len(ab) == 1 and ab["n_words"].iloc[0] == 13
     start, end = ab[["start_a", "end_a"]].iloc[0]
     assert texts["a"][start:end] == common
-    pairs = reuse_pairs(texts, passages).set_index(["doc_a", "doc_b"])
+    pairs = pairs.set_index(["doc_a", "doc_b"])
     assert pairs.loc[("a", "b"), "share_of_a_in_b"] == round(13 / 17, 4)
-    assert pairs.loc[("a", "c"), "share_of_a_in_b"] == 0.0
+    # pairs with nothing in common are not listed at all (the table is sparse)
+    assert ("a", "c") not in pairs.index or pairs.loc[("a", "c"), "share_of_a_in_b"] == 0.0
     assert bool(pairs.loc[("a", "b"), "republication"])
     assert not bool(pairs.loc[("b", "a"), "republication"])
 
@@ -173,3 +178,18 @@ def test_labels_from_the_parse() -> None:
     assert ("ISIS", "terrorists", "head noun") in found
     assert ("Turkey", "nato member", "apposition") in found
     assert ("ISIS", "extremist group", "stand-in") in found
+
+
+def test_reuse_scales_by_keeping_each_articles_closest_partners(monkeypatch) -> None:
+    import helpers.reuse as reuse
+
+    monkeypatch.setattr(reuse, "ALL_PAIRS_UP_TO", 3)
+    base = "isis commanders told us to fear nothing at all because there was cooperation"
+    texts = pd.Series(
+        {f"d{i}": f"{base} story {i} " + " ".join(f"w{i}x{k}" for k in range(20)) for i in range(8)}
+    )
+    pairs, passages = reuse.reuse_tables(texts, n=8, top_k=2)
+    assert passages.groupby("doc_a")["doc_b"].nunique().max() <= 2
+    assert pairs.groupby("doc_a")["doc_b"].nunique().max() <= 4  # top 2 by reuse + by cosine
+    # each shared run is the 13 base words plus "story": 14 words
+    assert set(pairs["longest_passage"]) <= {0, 14}

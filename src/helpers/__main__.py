@@ -16,8 +16,38 @@ def main(argv: list[str] | None = None) -> int:
     p_build.add_argument("raw_dir", nargs="?", type=Path, default=RAW_DIR)
     p_build.add_argument("--out", type=Path, default=PROCESSED_DIR)
     p_build.add_argument("--quiet", action="store_true", help="no progress bar")
+    p_build.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="where the per-document stage runs (default: local)",
+    )
+    p_build.add_argument("--scheduler", help="dask scheduler address (default: a LocalCluster)")
+    p_build.add_argument(
+        "-j",
+        "--n-process",
+        type=int,
+        default=1,
+        help="worker processes (local) or LocalCluster workers (dask)",
+    )
+    p_build.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="process every document again and ignore the build stamp",
+    )
     p_report = sub.add_parser("report", help="write the self-contained HTML report")
     p_report.add_argument("--out", type=Path, default=FIGURES_DIR / "report.html")
+    p_bench = sub.add_parser("bench", help="throughput and memory on a synthetic corpus")
+    p_bench.add_argument(
+        "--words",
+        type=int,
+        nargs="+",
+        default=[1_000_000],
+        help="corpus sizes in words (default: 1000000)",
+    )
+    p_bench.add_argument("-j", "--n-process", type=int, default=2)
+    p_bench.add_argument("--engine", choices=("local", "dask"), default="local")
+    p_bench.add_argument("--csv", type=Path, help="also write the results here")
     p_nb = sub.add_parser("notebooks", help="execute every notebook in order, in place")
     p_nb.add_argument("names", nargs="*", help="notebook files (default: all, in order)")
     args = parser.parse_args(argv)
@@ -26,15 +56,39 @@ def main(argv: list[str] | None = None) -> int:
         if not args.raw_dir.is_dir():
             print(f"error: no such directory: {args.raw_dir}", file=sys.stderr)
             return 2
+        from .cache import is_current
+        from .schema import TABLES
+
+        if not args.no_cache and is_current(args.raw_dir, args.out, TABLES):
+            print(f"up to date: {args.out} (input and pipeline unchanged)")
+            return 0
         from .build import build
 
-        tables = build(args.raw_dir, args.out, progress=not args.quiet)
+        tables = build(
+            args.raw_dir,
+            args.out,
+            progress=not args.quiet,
+            engine=args.engine,
+            n_process=args.n_process,
+            scheduler=args.scheduler,
+            use_cache=not args.no_cache,
+        )
         arts = tables["articles"]
         n_ok = int((arts["status"] == "ok").sum())
         print(
             f"{len(arts)} files: {n_ok} ok, {len(arts) - n_ok} rejected; "
             f"{len(tables['sentences'])} sentences -> {args.out}"
         )
+        return 0
+    if args.command == "bench":
+        import pandas as pd
+
+        from .bench import bench
+
+        results = pd.DataFrame(bench(args.words, args.n_process, args.engine))
+        print(results.T.to_string())
+        if args.csv:
+            results.to_csv(args.csv, index=False)
         return 0
     if args.command == "report":
         from .report import write_report

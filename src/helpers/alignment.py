@@ -1,6 +1,6 @@
 """Quotes across outlets: which render the same original words, and how faithfully.
 
-Quotes are compared pairwise across articles with a word-level alignment
+Quotes that share a run of words are compared across articles with a word-level alignment
 (``difflib.SequenceMatcher`` on lower-cased word tokens); two quotes belong to one
 utterance when one covers most of the other. Utterances are the connected groups.
 """
@@ -8,14 +8,15 @@ utterance when one covers most of the other. Utterances are the connected groups
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from difflib import SequenceMatcher
 
-import networkx as nx
 import pandas as pd
 
 _TOKEN = re.compile(r"\[[^\]]*\]|[\w’'-]+|[^\w\s]")
 MIN_WORDS = 5  # shorter quotes (scare quotes, single words) are not aligned
 MIN_COVER = 0.6  # share of the shorter quote found, in order, in the longer one
+CANDIDATE_GRAM = 4  # quotes are compared only when they share a run of this many words
 
 
 def tokens(text: str) -> list[str]:
@@ -31,38 +32,58 @@ def coverage(a: list[str], b: list[str]) -> float:
     """Share of the shorter sequence matched, in order, in the longer one."""
     if not a or not b:
         return 0.0
+    if a == b:
+        return 1.0  # a verbatim relay: no alignment needed
+    shortest = min(len(a), len(b))
+    # words in common (with repeats) bound the in-order match from above
+    if sum((Counter(a) & Counter(b)).values()) < MIN_COVER * shortest:
+        return 0.0
     matched = sum(
         block.size for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
     )
-    return matched / min(len(a), len(b))
+    return matched / shortest
 
 
 def align_quotes(quotes: pd.DataFrame) -> pd.DataFrame:
     """Add ``utterance_id`` (shared by quotes from different articles rendering the same
-    words; quotes with no counterpart get their own) to the quotes table."""
+    words; quotes with no counterpart get their own) and ``utterance_speaker``.
+
+    Candidates come from an index of word 4-grams, so only quotes that share a run of
+    words are compared, and a quote stops being compared with a group once it joins it
+    (union-find): the cost follows the number of groups, not the square of the quotes.
+    """
     quotes = quotes.copy()
-    graph = nx.Graph()
-    graph.add_nodes_from(quotes.index)
-    candidates = quotes[
-        quotes["text"].map(lambda t: len(words(t)) >= MIN_WORDS) & (quotes["kind"] != "scare")
-    ]
-    seqs = {i: words(t) for i, t in candidates["text"].items()}
-    index = list(candidates.index)
-    for n, i in enumerate(index):
-        for j in index[n + 1 :]:
-            if quotes.at[i, "doc_id"] == quotes.at[j, "doc_id"]:
-                continue
-            if coverage(seqs[i], seqs[j]) >= MIN_COVER:
-                graph.add_edge(i, j)
-    groups = sorted(
-        (sorted(c) for c in nx.connected_components(graph)),
-        key=lambda c: (quotes.at[c[0], "doc_id"], quotes.at[c[0], "start"]),
-    )
-    ids = {}
-    for number, members in enumerate(groups, start=1):
+    parent = list(range(len(quotes)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    docs = quotes["doc_id"].tolist()
+    eligible = (quotes["kind"] != "scare").tolist()
+    seqs = [words(t) for t in quotes["text"]]
+    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for i, seq in enumerate(seqs):
+        if not eligible[i] or len(seq) < MIN_WORDS:
+            continue
+        grams = {tuple(seq[k : k + CANDIDATE_GRAM]) for k in range(len(seq) - CANDIDATE_GRAM + 1)}
+        candidates = sorted({j for g in grams for j in index.get(g, ()) if docs[j] != docs[i]})
+        for j in candidates:
+            if find(j) != find(i) and coverage(seqs[i], seqs[j]) >= MIN_COVER:
+                parent[find(i)] = find(j)
+        for g in grams:
+            index[g].append(i)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(quotes)):
+        groups[find(i)].append(i)
+    ordered = sorted(groups.values(), key=lambda members: members[0])
+    ids = [""] * len(quotes)
+    for number, members in enumerate(ordered, start=1):
         for member in members:
             ids[member] = f"U{number:03d}"
-    quotes["utterance_id"] = pd.Series(ids)
+    quotes["utterance_id"] = ids
     quotes["utterance_speaker"] = quotes.groupby("utterance_id")["speaker"].transform(_consensus)
     return quotes
 
@@ -86,6 +107,8 @@ def compare(version: str, reference: str) -> dict:
     added), ``deletion`` (words left out inside), ``truncation`` (the start or end cut).
     """
     a, b = words(reference), words(version)
+    if a == b:
+        return {"fidelity": 1.0, "changes": "verbatim", "diff": ""}
     matcher = SequenceMatcher(None, a, b, autojunk=False)
     changes, notes = set(), []
     opcodes = matcher.get_opcodes()
@@ -111,52 +134,44 @@ def compare(version: str, reference: str) -> dict:
 
 
 def utterance_versions(quotes: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
-    """Every version of each utterance quoted by two or more articles, compared with the
-    version closest to all others (the medoid): fidelity, kinds of change, word diff.
+    """Every version of each utterance quoted by two or more articles, compared with a
+    reference version (``reference_version``): fidelity, kinds of change, word diff.
 
     A version made of several quotes of one article is one version (their text joined),
     and a quote that covers two quotes of another article is labelled ``merge``.
     """
-    shared = quotes.groupby("utterance_id")["doc_id"].transform("nunique") > 1
+    versions: dict[str, dict[str, dict]] = defaultdict(dict)  # utterance -> doc -> version
+    for q in quotes.sort_values(["utterance_id", "doc_id", "quote_id"]).to_dict("records"):
+        v = versions[q["utterance_id"]].setdefault(
+            q["doc_id"], {"texts": [], "quote_ids": [], "line": q["line"], "speaker": q["speaker"]}
+        )
+        v["texts"].append(q["text"])
+        v["quote_ids"].append(str(q["quote_id"]))
+        v["line"] = min(v["line"], q["line"])
     rows = []
-    for utterance_id, group in quotes[shared].groupby("utterance_id"):
-        versions = group.groupby("doc_id").agg(
-            text=("text", " ".join),
-            quote_ids=("quote_id", lambda s: ",".join(map(str, s))),
-            line=("line", "min"),
-            speaker=("speaker", "first"),
-            n_quotes=("quote_id", "size"),
-        )
-        seqs = {d: words(t) for d, t in versions["text"].items()}
-        # the reference: closest to all others; brackets mark an outlet's own edit
-        medoid = max(
-            sorted(seqs),
-            key=lambda d: (
-                not any(w.startswith("[") for w in seqs[d]),
-                sum(
-                    SequenceMatcher(None, seqs[d], seqs[o], autojunk=False).ratio()
-                    for o in seqs
-                    if o != d
-                ),
-            ),
-        )
-        merged_docs = set(versions.index[versions["n_quotes"] > 1])
-        for doc_id, version in versions.iterrows():
-            result = compare(version["text"], versions.at[medoid, "text"])
-            if merged_docs - {doc_id} and version["n_quotes"] == 1:
+    for utterance_id, by_doc in versions.items():
+        if len(by_doc) < 2:
+            continue
+        texts = {d: " ".join(v["texts"]) for d, v in by_doc.items()}
+        medoid = reference_version({d: words(t) for d, t in texts.items()})
+        merged_docs = {d for d, v in by_doc.items() if len(v["texts"]) > 1}
+        for doc_id, v in by_doc.items():
+            result = compare(texts[doc_id], texts[medoid])
+            single = len(v["texts"]) == 1
+            if merged_docs - {doc_id} and single:
                 result["changes"] = _add(result["changes"], "merge")
-            if version["n_quotes"] == 1 and _paraphrase(result):
+            if single and _paraphrase(result):
                 result["changes"] = _add(result["changes"], "paraphrase")
             rows.append(
                 {
                     "utterance_id": utterance_id,
                     "doc_id": doc_id,
                     "outlet": labels.get(doc_id, doc_id),
-                    "quote_ids": version["quote_ids"],
-                    "line": int(version["line"]),
-                    "speaker": version["speaker"],
+                    "quote_ids": ",".join(v["quote_ids"]),
+                    "line": int(v["line"]),
+                    "speaker": v["speaker"],
                     "reference": doc_id == medoid,
-                    "text": version["text"],
+                    "text": texts[doc_id],
                     **result,
                 }
             )
@@ -186,3 +201,26 @@ def _add(changes: str, label: str) -> str:
 def _paraphrase(result: dict) -> bool:
     """Presented as a quotation but reworded: many substitutions, low fidelity."""
     return result["fidelity"] < 0.75 and "substitution" in result["changes"]
+
+
+MEDOID_SAMPLE = 30  # versions compared when choosing a reference among many
+
+
+def reference_version(seqs: dict[str, list[str]]) -> str:
+    """The version others are compared with: the most common wording without editorial
+    brackets (the verbatim relay), else the one closest to all others (a medoid over at
+    most ``MEDOID_SAMPLE`` versions, so large groups stay cheap)."""
+    clean = {d: s for d, s in seqs.items() if not any(w.startswith("[") for w in s)} or seqs
+    counts = Counter(tuple(s) for s in clean.values())
+    top, n = counts.most_common(1)[0]
+    if n > 1:
+        return sorted(d for d, s in clean.items() if tuple(s) == top)[0]
+    pool = sorted(clean)[:MEDOID_SAMPLE]
+    return max(
+        pool,
+        key=lambda d: sum(
+            SequenceMatcher(None, clean[d], seqs[o], autojunk=False).ratio()
+            for o in sorted(seqs)[:MEDOID_SAMPLE]
+            if o != d
+        ),
+    )

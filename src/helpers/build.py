@@ -8,44 +8,23 @@ Output is deterministic: a rebuild of unchanged input writes identical tables.
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Iterable
-from itertools import groupby
 from pathlib import Path
 
 import pandas as pd
-from spacy.tokens import Span
 from tqdm import tqdm
 
 from .alignment import align_quotes, utterance_versions
+from .annotate import ANNOTATION_COLUMNS, ANNOTATION_ORDER
+from .cache import DocCache, write_stamp
 from .chain import chain_edges
 from .claims import match_claims
-from .clean import words
 from .corpus import Article, doc_ids, list_inputs, load_article, outlet_labels, read_manifest
 from .distinctive import fightin_words, tfidf_terms
-from .entities import describe
-from .labels import block_labels
-from .nlp import get_nlp
-from .reuse import reuse_pairs, shared_passages
-from .sourcing import BlockDoc, article_context, article_quotes, article_sources, cue_in
-from .stance import hedge_survival, markers
-
-TABLES = (
-    "articles",
-    "blocks",
-    "sentences",
-    "mentions",
-    "quotes",
-    "sources",
-    "labels",
-    "stance",
-    "utterances",
-    "chain",
-    "distinctive",
-    "similarity",
-    "passages",
-    "claims",
-    "caveats",
-)
+from .engine import DocInput, run_documents
+from .reuse import reuse_tables
+from .stance import hedge_survival
 
 ARTICLE_COLUMNS = [
     "doc_id",
@@ -79,87 +58,9 @@ BLOCK_COLUMNS = [
     "reason",
     "wraps",
 ]
+
+
 # Columns of the per-article tables (each also starts with doc_id) and their row order.
-ANNOTATION_COLUMNS = {
-    "sentences": ["sent_id", "block_id", "start", "end", "text", "line"],
-    "mentions": [
-        "sent_id",
-        "block_id",
-        "start",
-        "end",
-        "line",
-        "surface",
-        "entity",
-        "label",
-        "form",
-        "alias",
-        "target",
-        "source",
-    ],
-    "quotes": [
-        "quote_id",
-        "block_id",
-        "line",
-        "start",
-        "end",
-        "text",
-        "speaker",
-        "speaker_surface",
-        "cue",
-        "kind",
-        "phrase",
-    ],
-    "sources": ["source", "source_type", "cue", "n"],
-    "labels": [
-        "sent_id",
-        "block_id",
-        "start",
-        "end",
-        "line",
-        "entity",
-        "label",
-        "relation",
-        "surface",
-    ],
-    "stance": [
-        "sent_id",
-        "line",
-        "start",
-        "end",
-        "n_words",
-        "n_hedges",
-        "n_boosters",
-        "hedges",
-        "boosters",
-        "attributed",
-        "voice",
-        "names_study_entity",
-    ],
-}
-ANNOTATION_ORDER = {
-    "sentences": ["doc_id", "sent_id"],
-    "mentions": ["doc_id", "start", "end"],
-    "quotes": ["doc_id", "quote_id"],
-    "sources": ["doc_id", "source", "cue"],
-    "labels": ["doc_id", "start", "end", "label"],
-    "stance": ["doc_id", "sent_id"],
-}
-# Named things only: dates, numbers and amounts are not mentions.
-NAME_LABELS = {
-    "PERSON",
-    "NORP",
-    "FAC",
-    "ORG",
-    "GPE",
-    "LOC",
-    "PRODUCT",
-    "EVENT",
-    "WORK_OF_ART",
-    "LAW",
-    "LANGUAGE",
-}
-
-
 def read_articles(raw_dir: Path, progress: bool = True) -> tuple[list[Article], list[str]]:
     """Every input file as an Article (rejected ones included), plus manifest warnings."""
     manifest = read_manifest(raw_dir)
@@ -239,124 +140,6 @@ def blocks_table(articles: Iterable[Article]) -> pd.DataFrame:
     return frame.astype({"start": "Int64", "end": "Int64"})
 
 
-def annotate(blocks: pd.DataFrame, n_process: int = 1) -> dict[str, pd.DataFrame]:
-    """Sentences, entity mentions, quotes and sources of the body blocks.
-
-    One pass of the pipeline over every body block (each its own spaCy document, so no
-    sentence or entity crosses a block), then article by article as the docs stream in.
-    """
-    body = blocks[blocks["is_body"]]
-    docs = get_nlp().pipe(body["text"].tolist(), n_process=n_process, batch_size=64)
-    columns = ["doc_id", "block_id", "role", "reason", "start", "line_start", "wraps"]
-    rows = zip(body[columns].itertuples(index=False), docs, strict=True)
-    found: dict[str, list[dict]] = {name: [] for name in ANNOTATION_COLUMNS}
-    for doc_id, group in groupby(rows, key=lambda item: item[0].doc_id):
-        article = [
-            BlockDoc(
-                r.block_id, r.role, r.reason, int(r.start), int(r.line_start), list(r.wraps), doc
-            )
-            for r, doc in group
-        ]
-        for name, table in annotate_article(article).items():
-            found[name] += [{"doc_id": doc_id, **row} for row in table]
-    tables = {
-        name: _frame(found[name], ["doc_id", *cols], ANNOTATION_ORDER[name])
-        for name, cols in ANNOTATION_COLUMNS.items()
-    }
-    tables["mentions"] = tables["mentions"].astype({"sent_id": "Int64"})
-    tables["quotes"] = align_quotes(tables["quotes"])
-    return tables
-
-
-def annotate_article(blocks: list[BlockDoc]) -> dict[str, list[dict]]:
-    """Per-article rows (without ``doc_id``) from the parsed body blocks, in order."""
-    sentences, mentions, labels = [], [], []
-    sent_spans: list[tuple[BlockDoc, Span, int]] = []
-    for block in blocks:
-        sent_ids = {}
-        for sent in block.doc.sents:
-            if not sent.text.strip():
-                continue
-            sent_ids[sent.start] = len(sentences)
-            sent_spans.append((block, sent, len(sentences)))
-            sentences.append(
-                {
-                    "sent_id": len(sentences),
-                    "block_id": block.block_id,
-                    "start": block.start + sent.start_char,
-                    "end": block.start + sent.end_char,
-                    "text": sent.text,
-                    "line": block.line_of(sent.start_char),
-                }
-            )
-        for ent in block.doc.ents:
-            if ent.label_ in NAME_LABELS:
-                mentions.append(
-                    {
-                        "sent_id": sent_ids.get(ent.sent.start),
-                        "block_id": block.block_id,
-                        "start": block.start + ent.start_char,
-                        "end": block.start + ent.end_char,
-                        "line": block.line_of(ent.start_char),
-                        "surface": ent.text,
-                        **describe(ent),
-                    }
-                )
-        for row in block_labels(block.doc):
-            sent = block.doc.char_span(row["start"], row["end"], alignment_mode="expand").sent
-            labels.append(
-                {
-                    **row,
-                    "sent_id": sent_ids.get(sent.start),
-                    "block_id": block.block_id,
-                    "line": block.line_of(row["start"]),
-                    "start": block.start + row["start"],
-                    "end": block.start + row["end"],
-                }
-            )
-    ctx = article_context(mentions, blocks)
-    quotes = article_quotes(blocks, ctx)
-    for quote_id, quote in enumerate(quotes):
-        quote["quote_id"] = quote_id
-    sources = article_sources(blocks, quotes, ctx)
-    return {
-        "sentences": sentences,
-        "mentions": mentions,
-        "quotes": quotes,
-        "sources": sources,
-        "labels": labels,
-        "stance": sentence_stance(sent_spans, quotes, mentions),
-    }
-
-
-def sentence_stance(sent_spans: list, quotes: list[dict], mentions: list[dict]) -> list[dict]:
-    """Hedges, boosters, attribution and voice of every sentence of one article."""
-    spoken = [(q["start"], q["end"]) for q in quotes if q["kind"] != "scare"]
-    named = {m["sent_id"] for m in mentions if m["target"]}
-    rows = []
-    for block, sent, sent_id in sent_spans:
-        start, end = block.start + sent.start_char, block.start + sent.end_char
-        inside = sum(max(0, min(end, b) - max(start, a)) for a, b in spoken)
-        found = markers(sent.text)
-        rows.append(
-            {
-                "sent_id": sent_id,
-                "line": block.line_of(sent.start_char),
-                "start": start,
-                "end": end,
-                "n_words": len(words(sent.text)),
-                "n_hedges": len(found["hedges"]),
-                "n_boosters": len(found["boosters"]),
-                "hedges": "; ".join(found["hedges"]),
-                "boosters": "; ".join(found["boosters"]),
-                "attributed": inside > 0 or cue_in(sent, [], sent.start_char) is not None,
-                "voice": "quoted" if inside >= 0.5 * (end - start) else "author",
-                "names_study_entity": sent_id in named,
-            }
-        )
-    return rows
-
-
 def most_cited_outlet(sources: pd.DataFrame) -> str:
     """The news outlet the most articles cite: the original reporting they relay."""
     media = sources[sources["source_type"] == "news_media"]
@@ -370,23 +153,24 @@ def corpus_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     articles = tables["articles"]
     labels = outlet_labels(articles)
     texts = articles.loc[articles["status"] == "ok"].set_index("doc_id")["text"].sort_index()
-    passages = shared_passages(texts)
+    similar, passages = reuse_tables(texts)
     chain = chain_edges(
         articles, tables["blocks"], tables["mentions"], tables["quotes"], tables["sources"], labels
     )
+    outlets = texts.index.map(labels).to_series(index=texts.index)
     distinctive = pd.concat(
         [
-            fightin_words(texts).assign(method="fightin_words"),
-            tfidf_terms(texts).assign(method="tfidf"),
+            fightin_words(texts, outlets).assign(method="fightin_words"),
+            tfidf_terms(texts, outlets).assign(method="tfidf"),
         ],
         ignore_index=True,
     )
-    columns = ["doc_id", "method", "term", "count", "count_rest", "z", "tfidf"]
+    columns = ["outlet", "method", "term", "count", "count_rest", "z", "tfidf"]
     return {
         "utterances": utterance_versions(tables["quotes"], labels),
         "chain": chain,
         "distinctive": distinctive.reindex(columns=columns),
-        "similarity": reuse_pairs(texts, passages),
+        "similarity": similar,
         "passages": passages,
         "claims": match_claims(tables["sentences"], tables["mentions"], tables["stance"]),
         "caveats": hedge_survival(
@@ -400,16 +184,89 @@ def _frame(rows: list[dict], columns: list[str], order: list[str]) -> pd.DataFra
     return frame.sort_values(order, kind="stable").reset_index(drop=True)
 
 
-def build(raw_dir: Path, out_dir: Path, progress: bool = True) -> dict[str, pd.DataFrame]:
-    """Build every table from ``raw_dir`` and write them as Parquet into ``out_dir``."""
+def document_inputs(articles: list[Article], blocks: pd.DataFrame) -> list[DocInput]:
+    """(doc_id, sha256, body block rows) for every kept article: the engines' input."""
+    body = blocks[blocks["is_body"]]
+    columns = ["block_id", "role", "reason", "start", "line_start", "wraps", "text"]
+    by_doc = {
+        doc_id: group[columns].to_dict("records")
+        for doc_id, group in body.groupby("doc_id", sort=False)
+    }
+    return [
+        (a.doc_id, a.sha256, by_doc[a.doc_id])
+        for a in articles
+        if a.status == "ok" and a.doc_id in by_doc
+    ]
+
+
+def annotation_tables(results: dict[str, dict]) -> dict[str, pd.DataFrame]:
+    """The per-article tables of every document, in document order."""
+    tables = {}
+    for name, columns in ANNOTATION_COLUMNS.items():
+        rows = [
+            {"doc_id": doc_id, **row} for doc_id in sorted(results) for row in results[doc_id][name]
+        ]
+        tables[name] = _frame(rows, ["doc_id", *columns], ANNOTATION_ORDER[name])
+    tables["mentions"] = tables["mentions"].astype({"sent_id": "Int64"})
+    tables["quotes"] = align_quotes(tables["quotes"])
+    return tables
+
+
+def build(
+    raw_dir: Path,
+    out_dir: Path,
+    progress: bool = True,
+    engine: str = "local",
+    n_process: int = 1,
+    scheduler: str | None = None,
+    use_cache: bool = True,
+    timings: dict[str, float] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Build every table from ``raw_dir`` and write them as Parquet into ``out_dir``.
+
+    The per-document stage runs on ``engine`` ("local": this process, or ``n_process``
+    worker processes; "dask": a LocalCluster of ``n_process`` workers, or the cluster at
+    ``scheduler``), reading unchanged documents from the cache in ``out_dir/.cache``.
+    Stage durations in seconds go into ``timings`` when given.
+    """
+    clock = Stopwatch(timings)
     articles, warnings = read_articles(raw_dir, progress=progress)
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     # Blocks of rejected pages stay visible for the audit; a duplicate's would count twice.
     blocks = blocks_table(a for a in articles if not a.reason.startswith("duplicate of"))
-    tables = {"articles": articles_table(articles), "blocks": blocks, **annotate(blocks)}
+    clock.lap("read and clean")
+    cache = DocCache(out_dir / ".cache") if use_cache else None
+    results, stats = run_documents(
+        document_inputs(articles, blocks), cache, engine, n_process, scheduler, progress
+    )
+    clock.lap("annotate")
+    if progress:
+        print(
+            f"annotated {stats['annotated']} of {stats['documents']} documents "
+            f"({stats['cached']} from the cache)",
+            file=sys.stderr,
+        )
+    tables = {"articles": articles_table(articles), "blocks": blocks, **annotation_tables(results)}
+    clock.lap("assemble and align quotes")
     tables.update(corpus_tables(tables))
+    clock.lap("corpus measures")
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
         frame.to_parquet(out_dir / f"{name}.parquet", index=False)
+    write_stamp(raw_dir, out_dir)
+    clock.lap("write")
     return tables
+
+
+class Stopwatch:
+    """Records the seconds since the previous lap under each lap's name."""
+
+    def __init__(self, into: dict[str, float] | None) -> None:
+        self.into, self.last = into, time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        if self.into is not None:
+            self.into[name] = round(now - self.last, 3)
+        self.last = now

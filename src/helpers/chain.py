@@ -33,51 +33,63 @@ def chain_edges(
     sources: pd.DataFrame,
     labels: pd.Series,
 ) -> pd.DataFrame:
-    """Every edge with its article and the raw line it rests on."""
+    """Every edge with its article and the raw line it rests on (one pass over each table)."""
     media_names = _media_names()
-    first_named = mentions.groupby(["doc_id", "entity"])["line"].min()
+    first_named = mentions.groupby(["doc_id", "entity"])["line"].min().to_dict()
     cited = (
         sources[sources["source_type"] == "news_media"]
         .groupby("doc_id")["source"]
         .agg(lambda s: sorted(set(s)))
+        .to_dict()
     )
-    texts = blocks.set_index(["doc_id", "block_id"])["text"]
+    credits = blocks[
+        (blocks["role"] == "credit") & blocks["text"].map(lambda t: fold(t.strip()) in media_names)
+    ]
+    credits_by_doc = {d: g for d, g in credits.groupby("doc_id")}
+    texts = blocks.set_index(["doc_id", "block_id"])["text"].to_dict()
+    spoken = quotes[(quotes["kind"] != "scare") & (quotes["speaker"] != "unattributed")]
+    docs_of = quotes.groupby("utterance_id")["doc_id"].agg(set).to_dict()
+    quotes_by_doc: dict[str, list[dict]] = {}
+    for q in spoken.to_dict("records"):  # plain records: no per-row pandas overhead
+        quotes_by_doc.setdefault(q["doc_id"], []).append(q)
     rows = []
     for doc_id in articles.loc[articles["status"] == "ok", "doc_id"]:
         outlet = labels[doc_id]
-        credits = blocks[
-            (blocks["doc_id"] == doc_id)
-            & (blocks["role"] == "credit")
-            & blocks["text"].map(lambda t: fold(t.strip()) in media_names)
-        ]
         origin = outlet
-        for credit in credits.itertuples():
+        for credit in credits_by_doc.get(doc_id, pd.DataFrame()).itertuples():
             rows.append((doc_id, outlet, credit.text.strip(), "republishes", credit.line_start))
             origin = credit.text.strip()
         own_media = [m for m in cited.get(doc_id, []) if m != origin]
         for medium in own_media:
-            line = first_named.get((doc_id, medium))
-            rows.append((doc_id, origin, medium, "cites", None if line is None else int(line)))
-        mine = quotes[
-            (quotes["doc_id"] == doc_id)
-            & (quotes["kind"] != "scare")
-            & (quotes["speaker"] != "unattributed")
+            rows.append((doc_id, origin, medium, "cites", first_named.get((doc_id, medium))))
+        mine = quotes_by_doc.get(doc_id, [])
+        channels = [
+            _channel(
+                texts[(doc_id, q["block_id"])],
+                own_media,
+                docs_of.get(q["utterance_id"], set()) - {doc_id},
+                cited,
+            )
+            for q in mine
         ]
-        channels = {
-            q.Index: _channel(q, texts[(doc_id, q.block_id)], own_media, quotes, cited)
-            for q in mine.itertuples()
-        }
-        by_speaker = {}
-        for q in mine.itertuples():
-            if channels[q.Index]:
-                by_speaker.setdefault(q.utterance_speaker, channels[q.Index])
-        for q in mine.itertuples():
-            speaker = q.utterance_speaker
-            if q.kind == "tweet":
-                rows.append((doc_id, origin, speaker, "embeds", q.line))
+        by_speaker: dict[str, str] = {}
+        for q, channel in zip(mine, channels, strict=True):
+            if channel:
+                by_speaker.setdefault(q["utterance_speaker"], channel)
+        for q, channel in zip(mine, channels, strict=True):
+            speaker = q["utterance_speaker"]
+            if q["kind"] == "tweet":
+                rows.append((doc_id, origin, speaker, "embeds", q["line"]))
             elif speaker not in own_media and speaker != origin:
-                channel = channels[q.Index] or by_speaker.get(speaker) or origin
-                rows.append((doc_id, channel, speaker, "quotes", q.line))
+                rows.append(
+                    (
+                        doc_id,
+                        channel or by_speaker.get(speaker) or origin,
+                        speaker,
+                        "quotes",
+                        q["line"],
+                    )
+                )
     edges = pd.DataFrame(rows, columns=EDGE_COLUMNS).drop_duplicates(
         ["doc_id", "source", "target", "relation"]
     )
@@ -86,20 +98,16 @@ def chain_edges(
 
 
 def _channel(
-    quote, paragraph: str, own_media: list[str], quotes: pd.DataFrame, cited: pd.Series
+    paragraph: str, own_media: list[str], others: set[str], cited: dict[str, list[str]]
 ) -> str | None:
     """The outlet a quote came through, when the page says or the relays agree."""
     named = [m for m in own_media if m in paragraph]
     if named:
         return named[0]
-    others = quotes.loc[
-        (quotes["utterance_id"] == quote.utterance_id) & (quotes["doc_id"] != quote.doc_id),
-        "doc_id",
-    ].unique()
-    if len(others) == 0:
+    if not others:
         return None
     common = set(own_media)
-    for other in others:
+    for other in sorted(others):
         common &= set(cited.get(other, []))
     return common.pop() if len(common) == 1 else None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -28,42 +29,37 @@ def match_claims(
     ``similarity`` is the TF-IDF cosine between the sentence and the claim's wording.
     """
     named = mentions.dropna(subset=["sent_id"]).groupby(["doc_id", "sent_id"])["entity"].agg(set)
-    flags = stance.set_index(["doc_id", "sent_id"])
-    vec = TfidfVectorizer(stop_words="english").fit(
-        sentences["text"].tolist() + [c["wording"] for c in claims()]
+    keys = list(zip(sentences["doc_id"], sentences["sent_id"], strict=True))
+    entities = pd.Series([named.get(k, set()) for k in keys], index=sentences.index)
+    flags = stance.set_index(["doc_id", "sent_id"]).reindex(keys)
+    status = pd.Series(
+        np.where(
+            flags["attributed"].fillna(False).to_numpy(),
+            "attributed",
+            np.where(flags["n_hedges"].fillna(0).to_numpy() > 0, "hedged", "asserted"),
+        ),
+        index=sentences.index,
     )
-    rows = []
+    parts = []
     for claim in claims():
-        cue = re.compile(r"\b(?:" + "|".join(claim["cues"]) + r")\b", re.IGNORECASE)
+        # groups in the data file's patterns become non-capturing: one group, the cue
+        cue = r"\b(?:" + "|".join(re.sub(r"\((?!\?)", "(?:", c) for c in claim["cues"]) + r")\b"
         needed, also = set(claim["requires"]), set(claim.get("also", []))
-        for s in sentences.itertuples():
-            ents = named.get((s.doc_id, s.sent_id), set())
-            if not needed <= ents or (also and not also & ents) or not cue.search(s.text):
-                continue
-            flag = flags.loc[(s.doc_id, s.sent_id)]
-            status = (
-                "attributed"
-                if flag["attributed"]
-                else ("hedged" if flag["n_hedges"] else "asserted")
+        mask = entities.map(lambda e, n=needed, a=also: n <= e and (not a or bool(a & e)))
+        hits = sentences[mask & sentences["text"].str.contains(cue, case=False, regex=True)]
+        parts.append(
+            hits.assign(
+                claim_id=claim["id"],
+                status=status[hits.index],
+                cue=hits["text"].str.extract(f"(?i)({cue})", expand=False).str.lower(),
             )
-            rows.append(
-                {
-                    "claim_id": claim["id"],
-                    "doc_id": s.doc_id,
-                    "sent_id": s.sent_id,
-                    "line": s.line,
-                    "start": s.start,
-                    "end": s.end,
-                    "status": status,
-                    "cue": cue.search(s.text).group(0).lower(),
-                    "text": s.text,
-                }
-            )
-    table = pd.DataFrame(
-        rows,
-        columns=["claim_id", "doc_id", "sent_id", "line", "start", "end", "status", "cue", "text"],
-    )
+        )
+    columns = ["claim_id", "doc_id", "sent_id", "line", "start", "end", "status", "cue", "text"]
+    table = pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
     wording = {c["id"]: c["wording"] for c in claims()}
+    vec = TfidfVectorizer(stop_words="english").fit(
+        sentences["text"].tolist() + list(wording.values())
+    )
     table["similarity"] = 0.0
     if len(table):  # unit-length TF-IDF rows: the row-wise dot product is the cosine
         pairs = vec.transform(table["text"]).multiply(vec.transform(table["claim_id"].map(wording)))

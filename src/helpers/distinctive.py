@@ -1,6 +1,10 @@
-"""Distinctive language: Fightin' Words log-odds with an informative Dirichlet prior
-(Monroe, Colaresi & Quinn 2008, "Fightin' Words", Political Analysis 16(4)), each article
-against the rest of the corpus, and TF-IDF terms beside it."""
+"""Distinctive language per outlet: Fightin' Words log-odds with an informative Dirichlet
+prior (Monroe, Colaresi & Quinn 2008, "Fightin' Words", Political Analysis 16(4)), each
+outlet against all the others, and TF-IDF terms beside it.
+
+Counts stay sparse and are summed per outlet, so memory follows the number of outlets and
+the vocabulary, not the number of articles.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,13 @@ import re
 
 import numpy as np
 import pandas as pd
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from scipy import sparse
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
 _LINK = re.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S+|@\w+")
 TOKEN_PATTERN = r"(?u)\b[^\W\d_][\w'’-]*[^\W_]\b|\b[^\W\d_]\b"
+FW_COLUMNS = ["outlet", "term", "count", "count_rest", "z"]
+TFIDF_COLUMNS = ["outlet", "term", "tfidf"]
 
 
 def _normalise(text: str) -> str:
@@ -20,28 +27,46 @@ def _normalise(text: str) -> str:
     return re.sub(r"'s\b", "", text)
 
 
-def _vectorizer(cls, **kwargs):
-    return cls(preprocessor=_normalise, token_pattern=TOKEN_PATTERN, stop_words="english", **kwargs)
+def outlet_counts(
+    texts: pd.Series,
+    outlets: pd.Series,
+    ngram_range=(1, 1),
+) -> tuple[list[str], np.ndarray, sparse.csr_matrix]:
+    """(outlets, terms, outlet × term counts): article counts summed per outlet."""
+    vec = CountVectorizer(
+        preprocessor=_normalise,
+        token_pattern=TOKEN_PATTERN,
+        stop_words="english",
+        ngram_range=ngram_range,
+    )
+    counts = vec.fit_transform(texts.tolist())
+    names = sorted(set(outlets))
+    member = sparse.csr_matrix(
+        (np.ones(len(outlets)), ([names.index(o) for o in outlets], range(len(outlets)))),
+        shape=(len(names), len(outlets)),
+    )
+    return names, vec.get_feature_names_out(), (member @ counts).tocsr()
 
 
-def fightin_words(texts: pd.Series, prior_scale: float = 0.01, top: int = 15) -> pd.DataFrame:
-    """Top terms per document by z-scored log-odds against all other documents.
+def fightin_words(
+    texts: pd.Series, outlets: pd.Series, prior_scale: float = 0.01, top: int = 15
+) -> pd.DataFrame:
+    """Top terms per outlet by z-scored log-odds against all other outlets.
 
     The prior is the corpus-wide term distribution scaled so that its pseudo-counts sum
     to ``prior_scale`` times the corpus size (Monroe et al.'s informative prior).
     """
-    vec = _vectorizer(CountVectorizer)
     try:
-        counts = vec.fit_transform(texts.tolist()).toarray().astype(float)
+        names, terms, counts = outlet_counts(texts, outlets)
     except ValueError:  # no documents, or no word outside the stop list
-        return pd.DataFrame(columns=["doc_id", "term", "count", "count_rest", "z"])
-    terms = vec.get_feature_names_out()
-    total = counts.sum(axis=0)
-    alpha = prior_scale * total.sum() * total / total.sum()
+        return pd.DataFrame(columns=FW_COLUMNS)
+    total = np.asarray(counts.sum(axis=0)).ravel()
+    alpha = prior_scale * total
     alpha0 = alpha.sum()
     rows = []
-    for i, doc_id in enumerate(texts.index):
-        y_i, y_j = counts[i], total - counts[i]
+    for i, outlet in enumerate(names):
+        y_i = counts.getrow(i).toarray().ravel()
+        y_j = total - y_i
         n_i, n_j = y_i.sum(), y_j.sum()
         delta = np.log((y_i + alpha) / (n_i + alpha0 - y_i - alpha)) - np.log(
             (y_j + alpha) / (n_j + alpha0 - y_j - alpha)
@@ -50,28 +75,27 @@ def fightin_words(texts: pd.Series, prior_scale: float = 0.01, top: int = 15) ->
         for k in np.lexsort((terms, -z))[:top]:
             rows.append(
                 {
-                    "doc_id": doc_id,
+                    "outlet": outlet,
                     "term": terms[k],
                     "count": int(y_i[k]),
                     "count_rest": int(y_j[k]),
                     "z": round(float(z[k]), 3),
                 }
             )
-    return pd.DataFrame(rows, columns=["doc_id", "term", "count", "count_rest", "z"])
+    return pd.DataFrame(rows, columns=FW_COLUMNS)
 
 
-def tfidf_terms(texts: pd.Series, top: int = 15) -> pd.DataFrame:
-    """Top TF-IDF terms (unigrams and bigrams) per document."""
-    vec = _vectorizer(TfidfVectorizer, ngram_range=(1, 2), sublinear_tf=True)
+def tfidf_terms(texts: pd.Series, outlets: pd.Series, top: int = 15) -> pd.DataFrame:
+    """Top TF-IDF terms (unigrams and bigrams) per outlet, outlets as documents."""
     try:
-        matrix = vec.fit_transform(texts.tolist())
-    except ValueError:  # no documents, or no word outside the stop list
-        return pd.DataFrame(columns=["doc_id", "term", "tfidf"])
-    terms = vec.get_feature_names_out()
+        names, terms, counts = outlet_counts(texts, outlets, ngram_range=(1, 2))
+    except ValueError:
+        return pd.DataFrame(columns=TFIDF_COLUMNS)
+    matrix = TfidfTransformer(sublinear_tf=True).fit_transform(counts)
     rows = []
-    for i, doc_id in enumerate(texts.index):
+    for i, outlet in enumerate(names):
         row = matrix.getrow(i).toarray().ravel()
         for k in np.lexsort((terms, -row))[:top]:
             if row[k] > 0:
-                rows.append({"doc_id": doc_id, "term": terms[k], "tfidf": round(float(row[k]), 4)})
-    return pd.DataFrame(rows, columns=["doc_id", "term", "tfidf"])
+                rows.append({"outlet": outlet, "term": terms[k], "tfidf": round(float(row[k]), 4)})
+    return pd.DataFrame(rows, columns=TFIDF_COLUMNS)

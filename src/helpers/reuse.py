@@ -1,24 +1,41 @@
-"""Similarity and text reuse between articles.
+"""Similarity and text reuse between articles, computed sparsely so large corpora scale.
 
-TF-IDF cosine over the whole text, and passage-level reuse from shared word n-grams
-(shingles): an inverted index from shingle to documents yields only the pairs that share
-something, so the cost grows with shared passages, not with the square of the corpus.
+Reuse: every article becomes a row of a sparse document × 8-word-shingle matrix; its
+product with its transpose counts the shingles each pair shares (in compiled code, only
+for pairs that share any). Passages, with offsets in both texts, are then read only for
+the pairs kept: all pairs in a small corpus, each article's closest ``top_k`` partners in
+a large one. Similarity: TF-IDF cosine, computed in row blocks that keep the same pairs
+plus each article's ``top_k`` most similar, so memory stays bounded.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from collections import defaultdict
 
+import numpy as np
 import pandas as pd
+from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics.pairwise import cosine_similarity
 
 _WORD = re.compile(r"\w+(?:['’]\w+)?")
 SHINGLE = 8  # words; long enough that a shared run is copying, not common phrasing
 NEAR_DUPLICATE = 0.9  # share of a text found in the other
 REPUBLICATION = 0.5
+ALL_PAIRS_UP_TO = 50  # articles; above this, each keeps its top_k partners
+TOP_K = 10
+BLOCK_ROWS = 1000  # rows of the cosine product computed at a time
+
+PAIR_COLUMNS = [
+    "doc_a",
+    "doc_b",
+    "cosine",
+    "share_of_a_in_b",
+    "longest_passage",
+    "passages",
+    "near_duplicate",
+    "republication",
+]
+PASSAGE_COLUMNS = ["doc_a", "doc_b", "start_a", "end_a", "start_b", "end_b", "n_words"]
 
 
 def word_spans(text: str) -> list[tuple[str, int, int]]:
@@ -28,96 +45,129 @@ def word_spans(text: str) -> list[tuple[str, int, int]]:
     ]
 
 
-def similarity(texts: pd.Series) -> pd.DataFrame:
-    """TF-IDF cosine between every pair of documents (sparse vectors)."""
+def _shingles(spans: list[tuple[str, int, int]], n: int) -> list[tuple[str, ...]]:
+    words = [w for w, _, _ in spans]
+    return [tuple(words[i : i + n]) for i in range(len(words) - n + 1)]
+
+
+def _shingle_matrix(grams: list[list[tuple[str, ...]]]) -> sparse.csr_matrix:
+    ids: dict[tuple[str, ...], int] = {}
+    rows, cols = [], []
+    for row, doc in enumerate(grams):
+        for gram in set(doc):
+            rows.append(row)
+            cols.append(ids.setdefault(gram, len(ids)))
+    data = np.ones(len(rows), dtype=np.int32)
+    return sparse.csr_matrix((data, (rows, cols)), shape=(len(grams), max(len(ids), 1)))
+
+
+def _keep(
+    scores: sparse.spmatrix, n_docs: int, top_k: int, offset: int = 0
+) -> set[tuple[int, int]]:
+    """Ordered pairs worth reporting: every pair with a score in a small corpus, else each
+    row's ``top_k`` highest. Rows are numbered from ``offset`` (a block of a product)."""
+    coo = sparse.coo_matrix(scores)
+    pairs = [
+        (a + offset, b, v)
+        for a, b, v in zip(coo.row, coo.col, coo.data, strict=True)
+        if a + offset != b and v > 0
+    ]
+    if n_docs <= ALL_PAIRS_UP_TO:
+        return {(a, b) for a, b, _ in pairs}
+    by_row: dict[int, list[tuple[float, int]]] = {}
+    for a, b, v in pairs:
+        by_row.setdefault(a, []).append((-v, b))
+    return {(a, b) for a, row in by_row.items() for _, b in sorted(row)[:top_k]}
+
+
+def _passages(a_spans, b_spans, a_grams, where_b: dict, n: int) -> list[tuple[int, ...]]:
+    """Maximal runs of shared words as (start_a, end_a, start_b, end_b, n_words,
+    first word index in A); ``where_b`` maps each shingle of B to its positions."""
+    hits = {(i, j) for i, gram in enumerate(a_grams) for j in where_b.get(gram, ())}
+    runs = []
+    for i, j in sorted(hits):
+        if (i - 1, j - 1) in hits:
+            continue  # inside a run that started earlier
+        length = n
+        while (i + length - n + 1, j + length - n + 1) in hits:
+            length += 1
+        runs.append(
+            (
+                a_spans[i][1],
+                a_spans[i + length - 1][2],
+                b_spans[j][1],
+                b_spans[j + length - 1][2],
+                length,
+                i,
+            )
+        )
+    return runs
+
+
+def reuse_tables(
+    texts: pd.Series,
+    n: int = SHINGLE,
+    top_k: int = TOP_K,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(pairs, passages). Pairs: ordered pairs that share passages or are among each
+    other's most similar, with the share of A's words inside passages shared with B, the
+    longest passage, TF-IDF cosine, and near-duplicate and republication flags. Passages:
+    runs of at least ``n`` shared words with offsets in both texts."""
+    ids = list(texts.index)
+    spans = [word_spans(t) for t in texts]
+    grams = [_shingles(s, n) for s in spans]
+    shared = _shingle_matrix(grams) if ids else None
+    kept = sorted(_keep(shared @ shared.T, len(ids), top_k)) if ids else []
+    cosines = similarity(texts, top_k)
+    found: dict[tuple[str, str], dict] = {}
+    passages = []
+    where: dict[int, dict[tuple[str, ...], list[int]]] = {}
+    for a, b in kept:
+        if b not in where:  # each article's shingle positions, indexed once
+            where[b] = {}
+            for j, gram in enumerate(grams[b]):
+                where[b].setdefault(gram, []).append(j)
+        runs = _passages(spans[a], spans[b], grams[a], where[b], n)
+        covered = {w for *_, length, first in runs for w in range(first, first + length)}
+        found[(ids[a], ids[b])] = {
+            "share": len(covered) / len(spans[a]) if spans[a] else 0.0,
+            "longest": max((r[4] for r in runs), default=0),
+            "passages": len(runs),
+        }
+        passages += [(ids[a], ids[b], *run[:5]) for run in runs]
+    rows = []
+    for a, b in sorted(set(found) | set(cosines)):
+        hit = found.get((a, b), {"share": 0.0, "longest": 0, "passages": 0})
+        rows.append(
+            (
+                a,
+                b,
+                cosines.get((a, b), 0.0),
+                round(hit["share"], 4),
+                hit["longest"],
+                hit["passages"],
+                hit["share"] >= NEAR_DUPLICATE,
+                hit["share"] >= REPUBLICATION,
+            )
+        )
+    pairs = pd.DataFrame(rows, columns=PAIR_COLUMNS)
+    table = pd.DataFrame(passages, columns=PASSAGE_COLUMNS)
+    return pairs, table.sort_values(PASSAGE_COLUMNS, ignore_index=True)
+
+
+def similarity(texts: pd.Series, top_k: int = TOP_K) -> dict[tuple[str, str], float]:
+    """TF-IDF cosine for every pair in a small corpus, else each document's ``top_k``,
+    computed ``BLOCK_ROWS`` rows at a time."""
     try:
         matrix = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(
             texts.tolist()
         )
     except ValueError:  # no documents, or no word outside the stop list
-        return pd.DataFrame(0.0, index=texts.index, columns=texts.index)
-    sims = cosine_similarity(matrix, dense_output=False).toarray()
+        return {}
     ids = list(texts.index)
-    return pd.DataFrame(sims.round(4), index=ids, columns=ids)
-
-
-def shared_passages(texts: pd.Series, n: int = SHINGLE) -> pd.DataFrame:
-    """Maximal runs of at least ``n`` words that two documents share, with offsets."""
-    words = {d: word_spans(t) for d, t in texts.items()}
-    index: dict[tuple[str, ...], list[tuple[str, int]]] = defaultdict(list)
-    for doc_id, toks in words.items():
-        for i in range(len(toks) - n + 1):
-            index[tuple(w for w, _, _ in toks[i : i + n])].append((doc_id, i))
-    hits: dict[tuple[str, str], set[tuple[int, int]]] = defaultdict(set)
-    for places in index.values():
-        if len(places) < 2:
-            continue
-        for a_doc, a_i in places:
-            for b_doc, b_i in places:
-                if a_doc != b_doc:
-                    hits[(a_doc, b_doc)].add((a_i, b_i))
-    rows = []
-    for (a, b), starts in hits.items():
-        for a_i, b_i in sorted(starts):
-            if (a_i - 1, b_i - 1) in starts:
-                continue  # inside a run that started earlier
-            length = n
-            while (a_i + length - n + 1, b_i + length - n + 1) in starts:
-                length += 1
-            ta, tb = words[a], words[b]
-            rows.append(
-                {
-                    "doc_a": a,
-                    "doc_b": b,
-                    "start_a": ta[a_i][1],
-                    "end_a": ta[a_i + length - 1][2],
-                    "start_b": tb[b_i][1],
-                    "end_b": tb[b_i + length - 1][2],
-                    "n_words": length,
-                }
-            )
-    columns = ["doc_a", "doc_b", "start_a", "end_a", "start_b", "end_b", "n_words"]
-    return pd.DataFrame(rows, columns=columns).sort_values(columns, ignore_index=True)
-
-
-def reuse_pairs(texts: pd.Series, passages: pd.DataFrame) -> pd.DataFrame:
-    """For every ordered pair that shares a passage (or is textually similar): the share
-    of A's words found in passages shared with B, the longest shared passage, TF-IDF
-    cosine, and near-duplicate and republication flags."""
-    spans = {d: word_spans(t) for d, t in texts.items()}
-    sims = similarity(texts)
-    by_pair = {key: group for key, group in passages.groupby(["doc_a", "doc_b"])}
-    rows = []
-    for a in texts.index:
-        for b in texts.index:
-            if a == b:
-                continue
-            mine = by_pair.get((a, b), passages.iloc[0:0])
-            starts = [s for _, s, _ in spans[a]]
-            covered = set()
-            for start, end in mine[["start_a", "end_a"]].itertuples(index=False):
-                covered.update(range(bisect_left(starts, start), bisect_left(starts, end)))
-            share = len(covered) / len(starts) if starts else 0.0
-            rows.append(
-                {
-                    "doc_a": a,
-                    "doc_b": b,
-                    "cosine": float(sims.at[a, b]),
-                    "share_of_a_in_b": round(share, 4),
-                    "longest_passage": int(mine["n_words"].max()) if len(mine) else 0,
-                    "passages": len(mine),
-                    "near_duplicate": share >= NEAR_DUPLICATE,
-                    "republication": share >= REPUBLICATION,
-                }
-            )
-    columns = [
-        "doc_a",
-        "doc_b",
-        "cosine",
-        "share_of_a_in_b",
-        "longest_passage",
-        "passages",
-        "near_duplicate",
-        "republication",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    found = {}
+    for start in range(0, len(ids), BLOCK_ROWS):
+        block = matrix[start : start + BLOCK_ROWS] @ matrix.T
+        for a, b in _keep(block, len(ids), top_k, offset=start):
+            found[(ids[a], ids[b])] = round(float(block[a - start, b]), 4)
+    return found

@@ -15,7 +15,7 @@ import calendar
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 from spacy.tokens import Doc, Span, Token
 
@@ -260,23 +260,30 @@ def canonical_phrase(span: Span) -> str:
 
 def _phrase_source(span: Span) -> tuple[str, Token] | None:
     """("according to", X) for "according to X", "a report by X" and the like."""
+    lowered = span.text.lower()
     for phrase in lexicon()["phrases"]:
-        n = len(phrase.split())
+        if phrase not in lowered:  # cheap test first: most sentences have none
+            continue
+        words = phrase.split()
         for token in span:
-            if token.i + 1 < n or token.doc[token.i - n + 1 : token.i + 1].text.lower() != phrase:
+            if token.lower_ != words[-1] or token.i < len(words) - 1:
                 continue
+            before = [token.doc[token.i - k].lower_ for k in range(len(words) - 1, 0, -1)]
             objs = [c for c in token.children if c.dep_ == "pobj"]
-            if objs:
+            if before == words[:-1] and objs:
                 return phrase, objs[0]
     return None
 
 
-def cue_in(span: Span, skip: list[tuple[int, int]], near: int) -> tuple[str, Token, int] | None:
-    """(cue, subject, cue offset) closest to character ``near``, outside quoted text."""
+def cue_in(
+    span: Span, skip: list[tuple[int, int]], near: int, candidates: list[Token]
+) -> tuple[str, Token, int] | None:
+    """(cue, subject, cue offset) closest to character ``near`` in ``span``, outside
+    quoted text; ``candidates`` are the block's cue verbs (``BlockDoc.cues``)."""
     impersonal = lexicon()["impersonal_subjects"]
     cues = []
-    for token in span:
-        if any(a <= token.idx < b for a, b in skip) or not _is_cue(token):
+    for token in candidates:
+        if not span.start <= token.i < span.end or any(a <= token.idx < b for a, b in skip):
             continue
         subject = _subject(token)
         if subject is not None and subject.lower_ not in impersonal:
@@ -314,6 +321,11 @@ class BlockDoc:
     line: int
     wraps: list[int]
     doc: Doc
+
+    @cached_property
+    def cues(self) -> list[Token]:
+        """The block's attribution verbs, found once and shared by every reader."""
+        return [t for t in self.doc if _is_cue(t)]
 
     def line_of(self, char: int) -> int:
         return self.line + sum(1 for w in self.wraps if w <= char)
@@ -417,7 +429,7 @@ def _colon_intro(intro: BlockDoc | None, ctx: Context) -> Attribution:
     if intro is None or not intro.doc.text.rstrip().endswith(":"):
         return Attribution()
     last = list(intro.doc.sents)[-1]
-    return _resolved(cue_in(last, [], len(intro.doc.text)), ctx, intro.start)
+    return _resolved(cue_in(last, [], len(intro.doc.text), intro.cues), ctx, intro.start)
 
 
 def _attribute(
@@ -435,7 +447,7 @@ def _attribute(
     near = quote.start if quote.missing_open else quote.end
     for window in (around, _lead_in(sents, around, quote, doc.text)):
         for sent in window:
-            found = cue_in(sent, skip, near)
+            found = cue_in(sent, skip, near, block.cues)
             if found:
                 return _resolved(found, ctx, block.start)
     # A paragraph-long quote with no cue of its own continues the previous one.
@@ -527,7 +539,7 @@ def article_sources(blocks: list[BlockDoc], quotes: list[dict], ctx: Context) ->
             if q["block_id"] == block.block_id
         ]
         for sent in block.doc.sents:
-            events += _sentence_sources(sent, skip, ctx, block.start)
+            events += _sentence_sources(sent, skip, ctx, block.start, block.cues)
     table: dict[tuple[str, str], dict] = {}
     phrases: dict[str, list[str]] = {}
     for canonical, phrase, cue in events:
@@ -542,15 +554,15 @@ def article_sources(blocks: list[BlockDoc], quotes: list[dict], ctx: Context) ->
 
 
 def _sentence_sources(
-    sent: Span, skip: list[tuple[int, int]], ctx: Context, offset: int
+    sent: Span, skip: list[tuple[int, int]], ctx: Context, offset: int, cues: list[Token]
 ) -> list[tuple[str, str, str]]:
     """Reported speech and source phrases of one sentence not already used by a quote."""
     found = []
     impersonal = lexicon()["impersonal_subjects"]
     subjects: list[tuple[int, int]] = []
     media = {name for _, name in ctx.media}
-    for token in sent:
-        if any(a <= token.idx < b for a, b in skip) or not _is_cue(token):
+    for token in cues:
+        if not sent.start <= token.i < sent.end or any(a <= token.idx < b for a, b in skip):
             continue
         if token.lemma_.lower() in {"tell", "speak"}:  # "told Newsweek": the outlet relayed it
             found += [
@@ -612,7 +624,13 @@ def source_type(source: str, phrases: list[str]) -> str:
 
 
 def _has_any(text: str, words: list[str]) -> bool:
-    return any(re.search(rf"(?<!\w){re.escape(fold(w))}(?!\w)", text) for w in words)
+    return bool(_word_pattern(tuple(words)).search(text))
+
+
+@cache
+def _word_pattern(words: tuple[str, ...]) -> re.Pattern:
+    """One pattern for a word list, matched on folded text as whole words."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(fold(w)) for w in words) + r")(?!\w)")
 
 
 def article_context(mentions: list[dict], blocks: list[BlockDoc]) -> Context:
@@ -621,8 +639,8 @@ def article_context(mentions: list[dict], blocks: list[BlockDoc]) -> Context:
     media_names = {fold(m) for m in lexicon()["source_type"]["news_media"]}
     persons = [(m["start"], m["entity"]) for m in mentions if m["label"] == "PERSON"]
     for block in blocks:
-        for token in block.doc:
-            subject = _subject(token) if _is_cue(token) else None
+        for token in block.cues:
+            subject = _subject(token)
             if (
                 subject is None
                 or subject.pos_ != "PROPN"

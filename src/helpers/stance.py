@@ -118,35 +118,44 @@ def hedge_survival(
     speakers = set(
         chain.loc[(chain["source"] == original) & (chain["relation"] == "quotes"), "target"]
     )
-    names = {original} | {s.split()[-1] for s in speakers if s[:1].isupper()}
+    names = sorted({original} | {s.split()[-1] for s in speakers if s[:1].isupper()})
     relayed = quotes[quotes["utterance_speaker"].isin(speakers)]
     quoted_blocks = set(zip(relayed["doc_id"], relayed["block_id"], strict=True))
-    rank = {"kept": 0, "softened": 1, "dropped": 2}
+    names_it = (
+        sentences["text"].str.contains("|".join(map(re.escape, names)), regex=True)
+        if names
+        else pd.Series(False, index=sentences.index)
+    )
+    in_quoted = pd.Series(
+        [k in quoted_blocks for k in zip(sentences["doc_id"], sentences["block_id"], strict=True)],
+        index=sentences.index,
+    )
+    about = sentences[names_it | in_quoted]
+    verdict = about["text"].map(caveat)
+    rank = verdict.map({"kept": 0, "softened": 1, "dropped": 2})
+    best = (
+        about.assign(caveat=verdict, rank=rank)
+        .sort_values(["doc_id", "rank", "sent_id"])
+        .groupby("doc_id")
+        .head(1)
+        .set_index("doc_id")
+    )
+    counts = about.groupby("doc_id").size()
     rows = []
-    for doc_id, group in sentences.groupby("doc_id", sort=True):
-        names_it = group["text"].map(lambda t: any(n in t for n in names))
-        in_quoted = pd.Series(
-            [(doc_id, b) in quoted_blocks for b in group["block_id"]], index=group.index
-        )
-        about = group[names_it | in_quoted]
+    for doc_id in sorted(sentences["doc_id"].unique()):
         row = {
             "doc_id": doc_id,
             "original": original,
             "status": "not relayed",
-            "sentences_about": len(about),
+            "sentences_about": int(counts.get(doc_id, 0)),
             "line": None,
             "evidence": None,
         }
-        if len(about):
-            verdict = about["text"].map(caveat)
-            best = (
-                about.assign(caveat=verdict, rank=verdict.map(rank))
-                .sort_values(["rank", "sent_id"])
-                .iloc[0]
-            )
-            row["status"] = best["caveat"]
-            if best["caveat"] != "dropped":
-                row["line"], row["evidence"] = int(best["line"]), best["text"]
+        if doc_id in best.index:
+            found = best.loc[doc_id]
+            row["status"] = found["caveat"]
+            if found["caveat"] != "dropped":
+                row["line"], row["evidence"] = int(found["line"]), found["text"]
         rows.append(row)
     columns = ["doc_id", "original", "status", "sentences_about", "line", "evidence"]
     return pd.DataFrame(rows, columns=columns).astype({"line": "Int64"})

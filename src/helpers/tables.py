@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .build import TABLES, build
+from .build import build
 from .paths import PROCESSED_DIR, RAW_DIR
+from .schema import TABLES
 
 
 def load_tables(
