@@ -4,7 +4,7 @@ PY := .venv/bin/python
 STAMP := .venv/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help all setup data notebooks report test lint lock clean
+.PHONY: help all setup data notebooks report test bench lint lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ report: notebooks ## figures/report.html from the tables and figures
 
 test: setup ## unit tests and strict nbval on every notebook
 	$(PY) -m pytest
+
+bench: setup ## throughput and memory on synthetic corpora (0.25, 1 and 4 M words; ~30 min)
+	$(PY) -m helpers bench --words 250000 1000000 4000000 -j 2 --csv bench.csv
 
 lint: setup ## ruff over the package, tests and notebooks
 	$(PY) -m ruff check src tests notebooks

@@ -17,6 +17,9 @@ _TOKEN = re.compile(r"\[[^\]]*\]|[\w’'-]+|[^\w\s]")
 MIN_WORDS = 5  # shorter quotes (scare quotes, single words) are not aligned
 MIN_COVER = 0.6  # share of the shorter quote found, in order, in the longer one
 CANDIDATE_GRAM = 4  # quotes are compared only when they share a run of this many words
+# quotes kept per 4-gram in the candidate index: the first holders of a run of words
+# already represent the groups it belongs to; more would only repeat them
+MAX_POSTINGS = 32
 
 
 def tokens(text: str) -> list[str]:
@@ -74,7 +77,8 @@ def align_quotes(quotes: pd.DataFrame) -> pd.DataFrame:
             if find(j) != find(i) and coverage(seqs[i], seqs[j]) >= MIN_COVER:
                 parent[find(i)] = find(j)
         for g in grams:
-            index[g].append(i)
+            if len(index[g]) < MAX_POSTINGS:
+                index[g].append(i)
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(quotes)):
         groups[find(i)].append(i)

@@ -11,6 +11,7 @@ plus each article's ``top_k`` most similar, so memory stays bounded.
 from __future__ import annotations
 
 import re
+from hashlib import blake2b
 
 import numpy as np
 import pandas as pd
@@ -45,13 +46,19 @@ def word_spans(text: str) -> list[tuple[str, int, int]]:
     ]
 
 
-def _shingles(spans: list[tuple[str, int, int]], n: int) -> list[tuple[str, ...]]:
+def _shingles(spans: list[tuple[str, int, int]], n: int) -> list[int]:
+    """Each run of ``n`` words as a 64-bit digest (stable across processes, compact)."""
     words = [w for w, _, _ in spans]
-    return [tuple(words[i : i + n]) for i in range(len(words) - n + 1)]
+    return [
+        int.from_bytes(
+            blake2b(" ".join(words[i : i + n]).encode(), digest_size=8).digest(), "little"
+        )
+        for i in range(len(words) - n + 1)
+    ]
 
 
-def _shingle_matrix(grams: list[list[tuple[str, ...]]]) -> sparse.csr_matrix:
-    ids: dict[tuple[str, ...], int] = {}
+def _shingle_matrix(grams: list[list[int]]) -> sparse.csr_matrix:
+    ids: dict[int, int] = {}
     rows, cols = [], []
     for row, doc in enumerate(grams):
         for gram in set(doc):
@@ -65,19 +72,19 @@ def _keep(
     scores: sparse.spmatrix, n_docs: int, top_k: int, offset: int = 0
 ) -> set[tuple[int, int]]:
     """Ordered pairs worth reporting: every pair with a score in a small corpus, else each
-    row's ``top_k`` highest. Rows are numbered from ``offset`` (a block of a product)."""
-    coo = sparse.coo_matrix(scores)
-    pairs = [
-        (a + offset, b, v)
-        for a, b, v in zip(coo.row, coo.col, coo.data, strict=True)
-        if a + offset != b and v > 0
-    ]
-    if n_docs <= ALL_PAIRS_UP_TO:
-        return {(a, b) for a, b, _ in pairs}
-    by_row: dict[int, list[tuple[float, int]]] = {}
-    for a, b, v in pairs:
-        by_row.setdefault(a, []).append((-v, b))
-    return {(a, b) for a, row in by_row.items() for _, b in sorted(row)[:top_k]}
+    row's ``top_k`` highest (ties by column). Rows are numbered from ``offset`` (a block of
+    a product); each row is read from the sparse structure, never as a list of all pairs."""
+    csr = sparse.csr_matrix(scores)
+    kept: set[tuple[int, int]] = set()
+    for row in range(csr.shape[0]):
+        lo, hi = csr.indptr[row], csr.indptr[row + 1]
+        cols, vals = csr.indices[lo:hi], csr.data[lo:hi]
+        mask = (vals > 0) & (cols != row + offset)
+        cols, vals = cols[mask], vals[mask]
+        if n_docs > ALL_PAIRS_UP_TO and len(cols) > top_k:
+            cols = cols[np.lexsort((cols, -vals))[:top_k]]
+        kept.update((row + offset, int(c)) for c in cols)
+    return kept
 
 
 def _passages(a_spans, b_spans, a_grams, where_b: dict, n: int) -> list[tuple[int, ...]]:
@@ -116,12 +123,16 @@ def reuse_tables(
     ids = list(texts.index)
     spans = [word_spans(t) for t in texts]
     grams = [_shingles(s, n) for s in spans]
-    shared = _shingle_matrix(grams) if ids else None
-    kept = sorted(_keep(shared @ shared.T, len(ids), top_k)) if ids else []
+    matrix = _shingle_matrix(grams) if ids else None
+    kept_pairs: set[tuple[int, int]] = set()
+    for start in range(0, len(ids), BLOCK_ROWS):  # bounded memory: one block of rows
+        block = matrix[start : start + BLOCK_ROWS] @ matrix.T
+        kept_pairs |= _keep(block, len(ids), top_k, offset=start)
+    kept = sorted(kept_pairs)
     cosines = similarity(texts, top_k)
     found: dict[tuple[str, str], dict] = {}
     passages = []
-    where: dict[int, dict[tuple[str, ...], list[int]]] = {}
+    where: dict[int, dict[int, list[int]]] = {}
     for a, b in kept:
         if b not in where:  # each article's shingle positions, indexed once
             where[b] = {}
