@@ -25,7 +25,11 @@ _WORD = re.compile(r"[^\W\d_][\w'’.-]*|\d[\d.,]*", re.UNICODE)
 _BULLET = re.compile(r"^\s*(?:[•·▪◦●○■□►▸‣⁃*|]|-(?=\s))\s*")
 _TERMINAL = re.compile(r"[.!?…:;][\"'”’)\]]*$|[\"”’]$")
 _URL = re.compile(r"^(?:https?://|www\.)\S+$|^\S+\.(?:com|org|net|co\.uk|io)/\S*$", re.I)
-_TWEET_ATTRIBUTION = re.compile(r"^[—–-]\s*.{1,80}\(@\w{1,30}\)\s+\w+\.? \d{1,2},? \d{4}$")
+# The line under an embedded post: "— Display Name (@handle) October 13, 2019". Shared by
+# the cleaner (role), the entity rules (the name is not a mention) and sourcing (speaker).
+POST_ATTRIBUTION = re.compile(
+    r"^\s*[—–-]\s*(?P<name>.{1,80}?)\s*\((?P<handle>@\w{1,30})\)\s+\w+\.? \d{1,2},? \d{4}\s*$"
+)
 _TWEET_MEDIA = re.compile(r"\bpic\.twitter\.com/\w+|\bt\.co/\w+")
 _ELLIPSIS_BREAK = re.compile(r"\w(?:\.\.\.|…)\s+[A-Z“\"]")
 
@@ -182,7 +186,7 @@ def classify_blocks(blocks: list[Block], lex: Boilerplate | None = None) -> list
             return ("caption" if "image credit" in reason else "boilerplate"), reason
         if _URL.match(core):
             return "boilerplate", "bare URL"
-        if _TWEET_ATTRIBUTION.match(core):
+        if POST_ATTRIBUTION.match(core):
             return "embed", "embedded post attribution line"
         if is_date_line(core):
             return "dateline", "date on its own line"
@@ -368,4 +372,6 @@ def clean_lines(text: str) -> list[Block]:
 
 
 def body_text(blocks: Iterable[Block]) -> str:
+    """The article text: content blocks joined by a blank line (offsets in the tables
+    count on this separator)."""
     return "\n\n".join(b.text for b in blocks if b.is_body)

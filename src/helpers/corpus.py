@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .clean import Block, classify_blocks, split_blocks, words
+from .clean import Block, body_text, classify_blocks, split_blocks, words
 from .decode import UnreadableInput, decode_bytes
 from .html import html_blocks
 from .metadata import byline_name, find_date, looks_like_person_credit, parse_date
@@ -146,7 +146,7 @@ def load_article(
     else:
         blocks, head = classify_blocks(split_blocks(decoded.text)), {}
     art.blocks = blocks
-    art.text = "\n\n".join(b.text for b in blocks if b.is_body)
+    art.text = body_text(blocks)
     art.n_words = len(words(art.text))
     _infer_metadata(art, head)
     _apply_manifest(art, manifest_row)

@@ -16,10 +16,10 @@ from functools import cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .clean import POST_ATTRIBUTION
 from .lexicons import read_toml
 
 ENTITY_FILE = "entities.toml"
-_ACCOUNT_LINE = re.compile(r"^\s*[—–-]\s*(?P<name>.{1,80}?)\s*\(@\w{1,30}\)")
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ def entity_rules(doc: Doc) -> Doc:
     """Drop alias matches that only look like the entity; relabel cities and languages."""
     r = rules()
     caps = _caps_context(doc)
-    account = _ACCOUNT_LINE.match(doc.text)
+    account = POST_ATTRIBUTION.match(doc.text)
     ents = []
     for ent in doc.ents:
         if account and ent.start_char < account.end("name"):

@@ -53,7 +53,7 @@ def findings(t: dict[str, pd.DataFrame]) -> list[str]:
     dates = ok["published"].dropna().sort_values()
     span = f", published {dates.iloc[0]} to {dates.iloc[-1]}" if len(dates) else ""
     out.append(
-        f"{len(ok)} articles from {ok['outlet'].fillna(ok['doc_id']).nunique()} outlets"
+        f"{len(ok)} articles from {labels[ok['doc_id']].nunique()} outlets"
         f"{span}; {int(ok['n_words'].sum()):,} words of article text after cleaning; "
         f"{int((articles['status'] != 'ok').sum())} files rejected."
     )

@@ -19,11 +19,11 @@ from functools import cache, cached_property
 
 from spacy.tokens import Doc, Span, Token
 
+from .clean import POST_ATTRIBUTION
 from .entities import aliases, describe
 from .lexicons import read_toml
 from .quotes import QuoteSpan, find_quote_spans
 
-_ACCOUNT = re.compile(r"^\s*[—–-]\s*(?P<name>.{1,80}?)\s*\((?P<handle>@\w{1,30})\)")
 _MEDIA_LINK = re.compile(r"\s*\b(?:pic\.twitter\.com|t\.co)/\w+")
 _PERSON_PRONOUNS = {"he", "she", "him", "her"}
 _GROUP_PRONOUNS = {"they", "them"}
@@ -482,7 +482,7 @@ def _posts(blocks: list[BlockDoc], ctx: Context) -> list[dict]:
     """Embedded social-media posts: the text above each account line is the quote."""
     rows = []
     for index, block in enumerate(blocks):
-        match = _ACCOUNT.match(block.doc.text)
+        match = POST_ATTRIBUTION.match(block.doc.text)
         if block.reason != "embedded post attribution line" or not match:
             continue
         body = []
