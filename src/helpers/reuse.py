@@ -4,14 +4,16 @@ Reuse: every article becomes a row of a sparse document × 8-word-shingle matrix
 product with its transpose counts the shingles each pair shares (in compiled code, only
 for pairs that share any). Passages, with offsets in both texts, are then read only for
 the pairs kept: all pairs in a small corpus, each article's closest ``top_k`` partners in
-a large one. Similarity: TF-IDF cosine, computed in row blocks that keep the same pairs
-plus each article's ``top_k`` most similar, so memory stays bounded.
+a large one. Words, offsets and shingles are held as numpy arrays (about 20 bytes a word)
+and passages are found with array operations, so memory and time grow with the corpus,
+not with Python objects per word. Similarity: TF-IDF cosine, computed in row blocks that
+keep the same pairs plus each article's ``top_k`` most similar, so memory stays bounded.
 """
 
 from __future__ import annotations
 
 import re
-from hashlib import blake2b
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -25,6 +27,7 @@ REPUBLICATION = 0.5
 ALL_PAIRS_UP_TO = 50  # articles; above this, each keeps its top_k partners
 TOP_K = 10
 BLOCK_ROWS = 1000  # rows of the cosine product computed at a time
+_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # odd: the rolling hash is a bijection per step
 
 PAIR_COLUMNS = [
     "doc_a",
@@ -39,76 +42,103 @@ PAIR_COLUMNS = [
 PASSAGE_COLUMNS = ["doc_a", "doc_b", "start_a", "end_a", "start_b", "end_b", "n_words"]
 
 
-def word_spans(text: str) -> list[tuple[str, int, int]]:
-    """Lower-cased words with their character offsets; "IS"/"ISIS" kept apart."""
-    return [
-        (m.group(0).lower().replace("’", "'"), m.start(), m.end()) for m in _WORD.finditer(text)
-    ]
+@dataclass(frozen=True)
+class Words:
+    """One text's words: character offsets and, for each run of ``n`` words, a 64-bit
+    shingle key (equal runs have equal keys across the corpus)."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+    grams: np.ndarray
+    order: np.ndarray  # argsort of grams, to look shingles up by binary search
 
 
-def _shingles(spans: list[tuple[str, int, int]], n: int) -> list[int]:
-    """Each run of ``n`` words as a 64-bit digest (stable across processes, compact)."""
-    words = [w for w, _, _ in spans]
-    return [
-        int.from_bytes(
-            blake2b(" ".join(words[i : i + n]).encode(), digest_size=8).digest(), "little"
-        )
-        for i in range(len(words) - n + 1)
-    ]
+def corpus_words(texts: list[str], n: int = SHINGLE) -> list[Words]:
+    """Every text's words, compared case-folded ("IS" and "ISIS" stay apart), with
+    shingle keys from a rolling hash over random word keys (seeded, so stable)."""
+    vocab: dict[str, int] = {}
+    tokens = []
+    for text in texts:
+        matches = list(_WORD.finditer(text))
+        ids = [vocab.setdefault(m.group().lower().replace("’", "'"), len(vocab)) for m in matches]
+        spans = np.array([m.span() for m in matches], dtype=np.int64).reshape(-1, 2)
+        tokens.append((np.array(ids, dtype=np.int64), spans))
+    keys = np.random.default_rng(0).integers(
+        0, np.iinfo(np.uint64).max, size=max(len(vocab), 1), dtype=np.uint64, endpoint=True
+    )
+    out = []
+    for ids, spans in tokens:
+        count = max(len(ids) - n + 1, 0)
+        grams = np.zeros(count, dtype=np.uint64)
+        for k in range(n if count else 0):  # uint64 arithmetic wraps: a hash mod 2**64
+            grams = grams * _MULTIPLIER + keys[ids[k : k + count]]
+        out.append(Words(spans[:, 0], spans[:, 1], grams, np.argsort(grams, kind="stable")))
+    return out
 
 
-def _shingle_matrix(grams: list[list[int]]) -> sparse.csr_matrix:
-    ids: dict[int, int] = {}
-    rows, cols = [], []
-    for row, doc in enumerate(grams):
-        for gram in set(doc):
-            rows.append(row)
-            cols.append(ids.setdefault(gram, len(ids)))
-    data = np.ones(len(rows), dtype=np.int32)
-    return sparse.csr_matrix((data, (rows, cols)), shape=(len(grams), max(len(ids), 1)))
+def _shingle_matrix(words: list[Words]) -> sparse.csr_matrix:
+    """Documents × distinct shingles, 1 where the document contains the shingle."""
+    grams = np.concatenate([w.grams for w in words])
+    rows = np.repeat(np.arange(len(words)), [len(w.grams) for w in words])
+    _, cols = np.unique(grams, return_inverse=True)
+    matrix = sparse.csr_matrix(
+        (np.ones(len(rows), dtype=np.int32), (rows, cols.ravel())),
+        shape=(len(words), max(int(cols.max(initial=-1)) + 1, 1)),
+    )
+    matrix.data[:] = 1  # repeats of a shingle inside one document count once
+    return matrix
 
 
 def _keep(
     scores: sparse.spmatrix, n_docs: int, top_k: int, offset: int = 0
-) -> set[tuple[int, int]]:
-    """Ordered pairs worth reporting: every pair with a score in a small corpus, else each
-    row's ``top_k`` highest (ties by column). Rows are numbered from ``offset`` (a block of
-    a product); each row is read from the sparse structure, never as a list of all pairs."""
+) -> dict[tuple[int, int], float]:
+    """Ordered pairs worth reporting, with their scores: every pair with a score in a small
+    corpus, else each row's ``top_k`` highest (ties by column). Rows are numbered from
+    ``offset`` (a block of a product); each row is read from the sparse structure, never as
+    a list of all pairs."""
     csr = sparse.csr_matrix(scores)
-    kept: set[tuple[int, int]] = set()
+    kept: dict[tuple[int, int], float] = {}
     for row in range(csr.shape[0]):
         lo, hi = csr.indptr[row], csr.indptr[row + 1]
         cols, vals = csr.indices[lo:hi], csr.data[lo:hi]
         mask = (vals > 0) & (cols != row + offset)
         cols, vals = cols[mask], vals[mask]
         if n_docs > ALL_PAIRS_UP_TO and len(cols) > top_k:
-            cols = cols[np.lexsort((cols, -vals))[:top_k]]
-        kept.update((row + offset, int(c)) for c in cols)
+            best = np.lexsort((cols, -vals))[:top_k]
+            cols, vals = cols[best], vals[best]
+        kept.update(((row + offset, int(c)), float(v)) for c, v in zip(cols, vals, strict=True))
     return kept
 
 
-def _passages(a_spans, b_spans, a_grams, where_b: dict, n: int) -> list[tuple[int, ...]]:
-    """Maximal runs of shared words as (start_a, end_a, start_b, end_b, n_words,
-    first word index in A); ``where_b`` maps each shingle of B to its positions."""
-    hits = {(i, j) for i, gram in enumerate(a_grams) for j in where_b.get(gram, ())}
-    runs = []
-    for i, j in sorted(hits):
-        if (i - 1, j - 1) in hits:
-            continue  # inside a run that started earlier
-        length = n
-        while (i + length - n + 1, j + length - n + 1) in hits:
-            length += 1
-        runs.append(
-            (
-                a_spans[i][1],
-                a_spans[i + length - 1][2],
-                b_spans[j][1],
-                b_spans[j + length - 1][2],
-                length,
-                i,
-            )
-        )
-    return runs
+def _passages(a: Words, b: Words, n: int) -> np.ndarray:
+    """Maximal runs of shared words as rows (start_a, end_a, start_b, end_b, n_words,
+    first word index in A): each run is a diagonal stretch of shingle matches."""
+    order = b.order
+    ordered = b.grams[order]
+    lo = np.searchsorted(ordered, a.grams, "left")
+    counts = np.searchsorted(ordered, a.grams, "right") - lo
+    i = np.repeat(np.arange(len(a.grams)), counts)
+    within = np.arange(len(i)) - np.repeat(np.cumsum(counts) - counts, counts)
+    j = order[np.repeat(lo, counts) + within]
+    diagonal = i - j
+    sort = np.lexsort((i, diagonal))
+    i, j, diagonal = i[sort], j[sort], diagonal[sort]
+    starts = np.flatnonzero(
+        np.r_[True, (diagonal[1:] != diagonal[:-1]) | (i[1:] != i[:-1] + 1)] if len(i) else []
+    )
+    length = np.diff(np.r_[starts, len(i)]) + n - 1
+    i0, j0 = i[starts], j[starts]
+    return np.column_stack(
+        [a.starts[i0], a.ends[i0 + length - 1], b.starts[j0], b.ends[j0 + length - 1], length, i0]
+    ).astype(np.int64)
+
+
+def _covered(runs: np.ndarray, n_words: int) -> int:
+    """How many of A's words lie inside at least one run."""
+    edges = np.zeros(n_words + 1, dtype=np.int64)
+    np.add.at(edges, runs[:, 5], 1)
+    np.add.at(edges, runs[:, 5] + runs[:, 4], -1)
+    return int((np.cumsum(edges[:-1]) > 0).sum())
 
 
 def reuse_tables(
@@ -121,48 +151,43 @@ def reuse_tables(
     longest passage, TF-IDF cosine, and near-duplicate and republication flags. Passages:
     runs of at least ``n`` shared words with offsets in both texts."""
     ids = list(texts.index)
-    spans = [word_spans(t) for t in texts]
-    grams = [_shingles(s, n) for s in spans]
-    matrix = _shingle_matrix(grams) if ids else None
+    words = corpus_words(texts.tolist(), n)
     kept_pairs: set[tuple[int, int]] = set()
-    for start in range(0, len(ids), BLOCK_ROWS):  # bounded memory: one block of rows
-        block = matrix[start : start + BLOCK_ROWS] @ matrix.T
-        kept_pairs |= _keep(block, len(ids), top_k, offset=start)
-    kept = sorted(kept_pairs)
+    if ids:
+        matrix = _shingle_matrix(words)
+        for start in range(0, len(ids), BLOCK_ROWS):  # bounded memory: one block of rows
+            block = matrix[start : start + BLOCK_ROWS] @ matrix.T
+            kept_pairs.update(_keep(block, len(ids), top_k, offset=start))
     cosines = similarity(texts, top_k)
-    found: dict[tuple[str, str], dict] = {}
-    passages = []
-    where: dict[int, dict[int, list[int]]] = {}
-    for a, b in kept:
-        if b not in where:  # each article's shingle positions, indexed once
-            where[b] = {}
-            for j, gram in enumerate(grams[b]):
-                where[b].setdefault(gram, []).append(j)
-        runs = _passages(spans[a], spans[b], grams[a], where[b], n)
-        covered = {w for *_, length, first in runs for w in range(first, first + length)}
-        found[(ids[a], ids[b])] = {
-            "share": len(covered) / len(spans[a]) if spans[a] else 0.0,
-            "longest": max((r[4] for r in runs), default=0),
-            "passages": len(runs),
-        }
-        passages += [(ids[a], ids[b], *run[:5]) for run in runs]
+    found: dict[tuple[str, str], tuple[float, int, int]] = {}
+    passages, pair_of_run = [], []
+    for a, b in sorted(kept_pairs):
+        runs = _passages(words[a], words[b], n)
+        n_words = len(words[a].starts)
+        share = _covered(runs, n_words) / n_words if n_words else 0.0
+        found[(ids[a], ids[b])] = (share, int(runs[:, 4].max(initial=0)), len(runs))
+        passages.append(runs[:, :5])
+        pair_of_run += [(ids[a], ids[b])] * len(runs)
     rows = []
     for a, b in sorted(set(found) | set(cosines)):
-        hit = found.get((a, b), {"share": 0.0, "longest": 0, "passages": 0})
+        share, longest, count = found.get((a, b), (0.0, 0, 0))
         rows.append(
             (
                 a,
                 b,
                 cosines.get((a, b), 0.0),
-                round(hit["share"], 4),
-                hit["longest"],
-                hit["passages"],
-                hit["share"] >= NEAR_DUPLICATE,
-                hit["share"] >= REPUBLICATION,
+                round(share, 4),
+                longest,
+                count,
+                share >= NEAR_DUPLICATE,
+                share >= REPUBLICATION,
             )
         )
     pairs = pd.DataFrame(rows, columns=PAIR_COLUMNS)
-    table = pd.DataFrame(passages, columns=PASSAGE_COLUMNS)
+    offsets = np.concatenate(passages) if passages else np.zeros((0, 5), dtype=np.int64)
+    table = pd.DataFrame(pair_of_run, columns=PASSAGE_COLUMNS[:2]).join(
+        pd.DataFrame(offsets, columns=PASSAGE_COLUMNS[2:])
+    )
     return pairs, table.sort_values(PASSAGE_COLUMNS, ignore_index=True)
 
 
@@ -179,6 +204,6 @@ def similarity(texts: pd.Series, top_k: int = TOP_K) -> dict[tuple[str, str], fl
     found = {}
     for start in range(0, len(ids), BLOCK_ROWS):
         block = matrix[start : start + BLOCK_ROWS] @ matrix.T
-        for a, b in _keep(block, len(ids), top_k, offset=start):
-            found[(ids[a], ids[b])] = round(float(block[a - start, b]), 4)
+        for (a, b), score in _keep(block, len(ids), top_k, offset=start).items():
+            found[(ids[a], ids[b])] = round(score, 4)
     return found
