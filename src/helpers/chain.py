@@ -13,6 +13,8 @@ Edges (one row per article and evidence):
 
 from __future__ import annotations
 
+from collections import Counter
+
 import networkx as nx
 import pandas as pd
 
@@ -42,13 +44,14 @@ def chain_edges(
         .agg(lambda s: sorted(set(s)))
         .to_dict()
     )
-    credits = blocks[
-        (blocks["role"] == "credit") & blocks["text"].map(lambda t: fold(t.strip()) in media_names)
-    ]
+    credits = blocks[blocks["role"] == "credit"]
+    credits = credits.loc[[fold(t.strip()) in media_names for t in credits["text"]]]
     credits_by_doc = {d: g for d, g in credits.groupby("doc_id")}
     texts = blocks.set_index(["doc_id", "block_id"])["text"].to_dict()
     spoken = quotes[(quotes["kind"] != "scare") & (quotes["speaker"] != "unattributed")]
     docs_of = quotes.groupby("utterance_id")["doc_id"].agg(set).to_dict()
+    # per shared utterance, how many of the articles relaying it cite each outlet
+    citing = {u: Counter(m for d in docs for m in cited.get(d, [])) for u, docs in docs_of.items()}
     quotes_by_doc: dict[str, list[dict]] = {}
     for q in spoken.to_dict("records"):  # plain records: no per-row pandas overhead
         quotes_by_doc.setdefault(q["doc_id"], []).append(q)
@@ -67,8 +70,8 @@ def chain_edges(
             _channel(
                 texts[(doc_id, q["block_id"])],
                 own_media,
-                docs_of.get(q["utterance_id"], set()) - {doc_id},
-                cited,
+                len(docs_of.get(q["utterance_id"], {doc_id})) - 1,
+                citing.get(q["utterance_id"], Counter()),
             )
             for q in mine
         ]
@@ -97,19 +100,17 @@ def chain_edges(
     return edges.sort_values(EDGE_COLUMNS, ignore_index=True)
 
 
-def _channel(
-    paragraph: str, own_media: list[str], others: set[str], cited: dict[str, list[str]]
-) -> str | None:
-    """The outlet a quote came through, when the page says or the relays agree."""
+def _channel(paragraph: str, own_media: list[str], n_others: int, citing: Counter) -> str | None:
+    """The outlet a quote came through, when the page says or the relays agree: the one
+    outlet this article cites that every other article relaying the quote cites too
+    (``citing`` counts the relaying articles citing each outlet, this one included)."""
     named = [m for m in own_media if m in paragraph]
     if named:
         return named[0]
-    if not others:
+    if not n_others:
         return None
-    common = set(own_media)
-    for other in sorted(others):
-        common &= set(cited.get(other, []))
-    return common.pop() if len(common) == 1 else None
+    common = [m for m in own_media if citing[m] - 1 == n_others]
+    return common[0] if len(common) == 1 else None
 
 
 def chain_graph(edges: pd.DataFrame) -> nx.DiGraph:

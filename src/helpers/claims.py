@@ -28,9 +28,15 @@ def match_claims(
     attribution, ``hedged`` when the outlet's own sentence hedges, else ``asserted``.
     ``similarity`` is the TF-IDF cosine between the sentence and the claim's wording.
     """
-    named = mentions.dropna(subset=["sent_id"]).groupby(["doc_id", "sent_id"])["entity"].agg(set)
     keys = list(zip(sentences["doc_id"], sentences["sent_id"], strict=True))
-    entities = pd.Series([named.get(k, set()) for k in keys], index=sentences.index)
+    position = {key: i for i, key in enumerate(keys)}
+    named = mentions.dropna(subset=["sent_id"])
+    sentences_naming: dict[str, set[int]] = {}  # entity -> positions of sentences naming it
+    for doc_id, sent_id, entity in zip(
+        named["doc_id"], named["sent_id"], named["entity"], strict=True
+    ):
+        if (doc_id, sent_id) in position:
+            sentences_naming.setdefault(entity, set()).add(position[(doc_id, sent_id)])
     flags = stance.set_index(["doc_id", "sent_id"]).reindex(keys)
     status = pd.Series(
         np.where(
@@ -44,9 +50,13 @@ def match_claims(
     for claim in claims():
         # groups in the data file's patterns become non-capturing: one group, the cue
         cue = r"\b(?:" + "|".join(re.sub(r"\((?!\?)", "(?:", c) for c in claim["cues"]) + r")\b"
-        needed, also = set(claim["requires"]), set(claim.get("also", []))
-        mask = entities.map(lambda e, n=needed, a=also: n <= e and (not a or bool(a & e)))
-        hits = sentences[mask & sentences["text"].str.contains(cue, case=False, regex=True)]
+        found = set(range(len(sentences)))  # sentences naming every required entity ...
+        for entity in claim["requires"]:
+            found &= sentences_naming.get(entity, set())
+        if claim.get("also"):  # ... and at least one of the alternatives
+            found &= set().union(*(sentences_naming.get(e, set()) for e in claim["also"]))
+        named_all = sentences.iloc[sorted(found)]
+        hits = named_all[named_all["text"].str.contains(cue, case=False, regex=True)]
         parts.append(
             hits.assign(
                 claim_id=claim["id"],
