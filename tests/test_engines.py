@@ -103,6 +103,6 @@ def test_dask_engine_gives_the_same_tables(raw: Path, tmp_path: Path) -> None:
 
 def test_batches_keep_order_and_size() -> None:
     docs = [(f"d{i}", "sha", [{"text": "word " * 300}]) for i in range(10)]
-    groups = engine.batches(docs, words=1000)
+    groups = list(engine.batches(docs, words=1000))
     assert [d[0] for g in groups for d in g] == [d[0] for d in docs]
     assert all(len(g) <= 4 for g in groups)

@@ -105,7 +105,7 @@ def annotate_blocks(blocks: list[dict]) -> dict[str, list[dict]]:
             b["reason"],
             int(b["start"]),
             int(b["line_start"]),
-            list(b["wraps"]),
+            [int(w) for w in b["wraps"]],
             doc,
         )
         for b, doc in zip(blocks, docs, strict=True)

@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
-from .build import blocks_table, build, read_articles
+from .build import build, read_tables
 from .clean import words
 from .paths import RAW_DIR
 
@@ -29,10 +29,11 @@ def synthetic_corpus(
     seed: int = 0,
 ) -> tuple[int, int]:
     """Write shuffled-paragraph articles until ``target_words``; (files, words)."""
-    articles, _ = read_articles(raw_dir, progress=False)
-    blocks = blocks_table(a for a in articles if a.status == "ok")
+    articles, blocks = read_tables(raw_dir, progress=False)
+    ok = articles[articles["status"] == "ok"]
+    blocks = blocks[blocks["doc_id"].isin(ok["doc_id"])]
     pool = blocks.loc[blocks["is_body"] & blocks["role"].isin({"body", "blockquote"}), "text"]
-    outlets = sorted({a.outlet or a.doc_id for a in articles if a.status == "ok"})
+    outlets = sorted(set(ok["outlet"].fillna(ok["doc_id"])))
     paragraphs = pool.tolist()
     rng = random.Random(seed)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -80,9 +81,9 @@ def _run_build(raw: str, out: str, engine: str, n_process: int) -> dict:
 def _run_bare(raw: str, n_process: int) -> dict:
     from .nlp import get_nlp
 
-    articles, _ = read_articles(Path(raw), progress=False)
-    blocks = blocks_table(a for a in articles if a.status == "ok")
-    texts = blocks.loc[blocks["is_body"], "text"].tolist()
+    articles, blocks = read_tables(Path(raw), progress=False)
+    kept = blocks["doc_id"].isin(articles.loc[articles["status"] == "ok", "doc_id"])
+    texts = blocks.loc[kept & blocks["is_body"], "text"].tolist()
     nlp = get_nlp()
     start = time.perf_counter()
     for _ in nlp.pipe(texts, batch_size=64, n_process=n_process):

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 from tqdm import tqdm
 
 from .alignment import align_quotes, utterance_versions
@@ -22,8 +23,9 @@ from .chain import chain_edges
 from .claims import match_claims
 from .corpus import Article, doc_ids, list_inputs, load_article, outlet_labels, read_manifest
 from .distinctive import fightin_words, tfidf_terms
-from .engine import DocInput, run_documents
+from .engine import DocInput, Engine, run_documents
 from .reuse import reuse_tables
+from .schema import TABLES
 from .stance import hedge_survival
 
 ARTICLE_COLUMNS = [
@@ -60,13 +62,50 @@ BLOCK_COLUMNS = [
 ]
 
 
-# Columns of the per-article tables (each also starts with doc_id) and their row order.
-def read_articles(raw_dir: Path, progress: bool = True) -> tuple[list[Article], list[str]]:
-    """Every input file as an Article (rejected ones included), plus manifest warnings."""
+class TableRows:
+    """Rows of one table gathered in Arrow chunks: compact however many rows arrive."""
+
+    CHUNK = 20_000
+
+    def __init__(self, columns: list[str], order: list[str]) -> None:
+        self.columns, self.order = columns, order
+        self.rows: list[dict] = []
+        self.chunks: list[pa.Table] = []
+
+    def extend(self, rows: Iterable[dict]) -> None:
+        self.rows.extend(rows)
+        if len(self.rows) >= self.CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.rows:
+            self.chunks.append(pa.Table.from_pylist(self.rows))
+            self.rows = []
+
+    def frame(self) -> pd.DataFrame:
+        """All rows as a data frame in the table's row order."""
+        self._flush()
+        if not self.chunks:
+            return pd.DataFrame(columns=self.columns)
+        table = pa.concat_tables(self.chunks, promote_options="permissive")
+        frame = table.select(self.columns).to_pandas()
+        return frame.sort_values(self.order, kind="stable").reset_index(drop=True)
+
+
+def iter_articles(raw_dir: Path, progress: bool = True) -> Iterator[Article]:
+    """Every input file as an Article (rejected ones included), one at a time; manifest
+    problems are printed as warnings."""
     manifest = read_manifest(raw_dir)
     paths = list_inputs(raw_dir)
     ids = doc_ids(paths)
-    articles: list[Article] = []
+    warnings = list(manifest.warnings)
+    if manifest.rows:
+        warnings += [
+            f"{name} is not in manifest.csv: metadata inferred from the text"
+            for name in sorted({p.name for p in paths} - set(manifest.rows))
+        ]
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     first_seen: dict[str, str] = {}
     for path in tqdm(paths, desc="articles", unit="file", disable=not progress, file=sys.stderr):
         art = load_article(path, raw_dir, ids[path], manifest.rows.get(path.name))
@@ -75,68 +114,67 @@ def read_articles(raw_dir: Path, progress: bool = True) -> tuple[list[Article], 
                 art.reject(f"duplicate of {first_seen[art.sha256]} (identical bytes)")
             else:
                 first_seen[art.sha256] = art.doc_id
-        articles.append(art)
-    warnings = list(manifest.warnings)
-    listed = {p.name for p in paths}
-    if manifest.rows:
-        warnings += [
-            f"{name} is not in manifest.csv: metadata inferred from the text"
-            for name in sorted(listed - set(manifest.rows))
-        ]
-    return articles, warnings
+        yield art
 
 
-def articles_table(articles: Iterable[Article]) -> pd.DataFrame:
-    rows = [
-        {
+def article_row(a: Article) -> dict:
+    return {
+        "doc_id": a.doc_id,
+        "file": a.file,
+        "sha256": a.sha256,
+        "status": a.status,
+        "reason": a.reason,
+        "outlet": a.outlet,
+        "url": a.url,
+        "published": a.published,
+        "published_month": a.published_month,
+        "author": a.author,
+        "headline": a.headline,
+        "n_words": a.n_words,
+        "text": a.text,
+        "encoding": a.encoding,
+        "n_lines": len(a.blocks),
+        "n_body_lines": sum(b.is_body for b in a.blocks),
+        "metadata_evidence": "; ".join(a.evidence),
+    }
+
+
+def block_rows(a: Article) -> Iterator[dict]:
+    """The article's blocks, body blocks with their offsets in the article text."""
+    offset = 0
+    for block_id, b in enumerate(a.blocks):
+        start = end = None
+        if b.is_body:
+            start, end = offset, offset + len(b.text)
+            offset = end + 2  # the "\n\n" that joins body blocks
+        yield {
             "doc_id": a.doc_id,
-            "file": a.file,
-            "sha256": a.sha256,
-            "status": a.status,
-            "reason": a.reason,
-            "outlet": a.outlet,
-            "url": a.url,
-            "published": a.published,
-            "published_month": a.published_month,
-            "author": a.author,
-            "headline": a.headline,
-            "n_words": a.n_words,
-            "text": a.text,
-            "encoding": a.encoding,
-            "n_lines": len(a.blocks),
-            "n_body_lines": sum(b.is_body for b in a.blocks),
-            "metadata_evidence": "; ".join(a.evidence),
+            "block_id": block_id,
+            "line_start": b.line_start,
+            "line_end": b.line_end,
+            "role": b.role,
+            "is_body": b.is_body,
+            "text": b.text,
+            "start": start,
+            "end": end,
+            "reason": b.reason,
+            "wraps": list(b.wraps),
         }
-        for a in articles
-    ]
-    return _frame(rows, ARTICLE_COLUMNS, ["doc_id"])
 
 
-def blocks_table(articles: Iterable[Article]) -> pd.DataFrame:
-    rows = []
-    for a in articles:
-        offset = 0
-        for block_id, b in enumerate(a.blocks):
-            start = end = None
-            if b.is_body:
-                start, end = offset, offset + len(b.text)
-                offset = end + 2  # the "\n\n" that joins body blocks
-            rows.append(
-                {
-                    "doc_id": a.doc_id,
-                    "block_id": block_id,
-                    "line_start": b.line_start,
-                    "line_end": b.line_end,
-                    "role": b.role,
-                    "is_body": b.is_body,
-                    "text": b.text,
-                    "start": start,
-                    "end": end,
-                    "reason": b.reason,
-                    "wraps": list(b.wraps),
-                }
-            )
-    frame = _frame(rows, BLOCK_COLUMNS, ["doc_id", "block_id"])
+def read_tables(raw_dir: Path, progress: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The articles and blocks tables, reading one file at a time. Blocks of rejected
+    pages stay visible for the audit; a duplicate's would count twice."""
+    articles = TableRows(ARTICLE_COLUMNS, ["doc_id"])
+    blocks = TableRows(BLOCK_COLUMNS, ["doc_id", "block_id"])
+    for art in iter_articles(raw_dir, progress):
+        articles.extend([article_row(art)])
+        if not art.reason.startswith("duplicate of"):
+            blocks.extend(block_rows(art))
+    return articles.frame(), blocks_frame(blocks.frame())
+
+
+def blocks_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype({"start": "Int64", "end": "Int64"})
 
 
@@ -147,17 +185,17 @@ def most_cited_outlet(sources: pd.DataFrame) -> str:
     return sorted(counts.index, key=lambda s: (-counts[s], s))[0] if len(counts) else ""
 
 
-def corpus_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Measures across articles: shared quotes, the attribution chain, distinctive terms,
-    similarity and reuse, the claims sentences state, and caveat survival."""
-    articles = tables["articles"]
+def article_texts(articles: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """The text and the outlet label of every kept article, by doc_id."""
     labels = outlet_labels(articles)
     texts = articles.loc[articles["status"] == "ok"].set_index("doc_id")["text"].sort_index()
+    return texts, texts.index.map(labels).to_series(index=texts.index)
+
+
+def text_tables(texts: pd.Series, outlets: pd.Series) -> dict[str, pd.DataFrame]:
+    """Measures across articles that need only their texts: similarity and reuse, and
+    each outlet's distinctive terms. They run on the engine beside the annotation."""
     similar, passages = reuse_tables(texts)
-    chain = chain_edges(
-        articles, tables["blocks"], tables["mentions"], tables["quotes"], tables["sources"], labels
-    )
-    outlets = texts.index.map(labels).to_series(index=texts.index)
     distinctive = pd.concat(
         [
             fightin_words(texts, outlets).assign(method="fightin_words"),
@@ -167,11 +205,27 @@ def corpus_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     )
     columns = ["outlet", "method", "term", "count", "count_rest", "z", "tfidf"]
     return {
-        "utterances": utterance_versions(tables["quotes"], labels),
-        "chain": chain,
         "distinctive": distinctive.reindex(columns=columns),
         "similarity": similar,
         "passages": passages,
+    }
+
+
+def annotated_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Measures across articles from their annotations: shared quotes, the attribution
+    chain, the claims sentences state, and caveat survival."""
+    labels = outlet_labels(tables["articles"])
+    chain = chain_edges(
+        tables["articles"],
+        tables["blocks"],
+        tables["mentions"],
+        tables["quotes"],
+        tables["sources"],
+        labels,
+    )
+    return {
+        "utterances": utterance_versions(tables["quotes"], labels),
+        "chain": chain,
         "claims": match_claims(tables["sentences"], tables["mentions"], tables["stance"]),
         "caveats": hedge_survival(
             tables["sentences"], tables["quotes"], chain, most_cited_outlet(tables["sources"])
@@ -179,37 +233,20 @@ def corpus_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     }
 
 
-def _frame(rows: list[dict], columns: list[str], order: list[str]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=columns)
-    return frame.sort_values(order, kind="stable").reset_index(drop=True)
+def corpus_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Every measure across articles, from the per-article tables."""
+    return {**annotated_tables(tables), **text_tables(*article_texts(tables["articles"]))}
 
 
-def document_inputs(articles: list[Article], blocks: pd.DataFrame) -> list[DocInput]:
+def document_inputs(articles: pd.DataFrame, blocks: pd.DataFrame) -> Iterator[DocInput]:
     """(doc_id, sha256, body block rows) for every kept article: the engines' input."""
     body = blocks[blocks["is_body"]]
     columns = ["block_id", "role", "reason", "start", "line_start", "wraps", "text"]
-    by_doc = {
-        doc_id: group[columns].to_dict("records")
-        for doc_id, group in body.groupby("doc_id", sort=False)
-    }
-    return [
-        (a.doc_id, a.sha256, by_doc[a.doc_id])
-        for a in articles
-        if a.status == "ok" and a.doc_id in by_doc
-    ]
-
-
-def annotation_tables(results: dict[str, dict]) -> dict[str, pd.DataFrame]:
-    """The per-article tables of every document, in document order."""
-    tables = {}
-    for name, columns in ANNOTATION_COLUMNS.items():
-        rows = [
-            {"doc_id": doc_id, **row} for doc_id in sorted(results) for row in results[doc_id][name]
-        ]
-        tables[name] = _frame(rows, ["doc_id", *columns], ANNOTATION_ORDER[name])
-    tables["mentions"] = tables["mentions"].astype({"sent_id": "Int64"})
-    tables["quotes"] = align_quotes(tables["quotes"])
-    return tables
+    sha = articles.set_index("doc_id")["sha256"]
+    kept = set(articles.loc[articles["status"] == "ok", "doc_id"])
+    for doc_id, group in body.groupby("doc_id", sort=False):
+        if doc_id in kept:
+            yield doc_id, sha[doc_id], group[columns].to_dict("records")
 
 
 def build(
@@ -230,33 +267,48 @@ def build(
     Stage durations in seconds go into ``timings`` when given.
     """
     clock = Stopwatch(timings)
-    articles, warnings = read_articles(raw_dir, progress=progress)
-    for warning in warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    # Blocks of rejected pages stay visible for the audit; a duplicate's would count twice.
-    blocks = blocks_table(a for a in articles if not a.reason.startswith("duplicate of"))
-    clock.lap("read and clean")
-    cache = DocCache(out_dir / ".cache") if use_cache else None
-    results, stats = run_documents(
-        document_inputs(articles, blocks), cache, engine, n_process, scheduler, progress
-    )
-    clock.lap("annotate")
-    if progress:
-        print(
-            f"annotated {stats['annotated']} of {stats['documents']} documents "
-            f"({stats['cached']} from the cache)",
-            file=sys.stderr,
+    with Engine(engine, n_process, scheduler) as runner:  # workers load the model meanwhile
+        articles, blocks = read_tables(raw_dir, progress=progress)
+        clock.lap("read and clean")
+        from_texts = runner.submit(text_tables, *article_texts(articles))
+        annotated = {
+            name: TableRows(["doc_id", *columns], ANNOTATION_ORDER[name])
+            for name, columns in ANNOTATION_COLUMNS.items()
+        }
+
+        def keep(doc_id: str, result: dict) -> None:
+            for name, rows in result.items():
+                annotated[name].extend({"doc_id": doc_id, **row} for row in rows)
+
+        stats = run_documents(
+            document_inputs(articles, blocks),
+            keep,
+            runner,
+            DocCache(out_dir / ".cache") if use_cache else None,
+            progress,
+            total=int((articles["status"] == "ok").sum()),
         )
-    tables = {"articles": articles_table(articles), "blocks": blocks, **annotation_tables(results)}
-    clock.lap("assemble and align quotes")
-    tables.update(corpus_tables(tables))
-    clock.lap("corpus measures")
+        clock.lap("annotate")
+        if progress:
+            print(
+                f"annotated {stats['annotated']} of {stats['documents']} documents "
+                f"({stats['cached']} from the cache)",
+                file=sys.stderr,
+            )
+        tables = {"articles": articles, "blocks": blocks}
+        tables.update({name: rows.frame() for name, rows in annotated.items()})
+        tables["mentions"] = tables["mentions"].astype({"sent_id": "Int64"})
+        tables["quotes"] = align_quotes(tables["quotes"])
+        clock.lap("assemble and align quotes")
+        tables.update(annotated_tables(tables))
+        tables.update(from_texts.result())
+        clock.lap("corpus measures")
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name, frame in tables.items():
-        frame.to_parquet(out_dir / f"{name}.parquet", index=False)
+    for name in TABLES:
+        tables[name].to_parquet(out_dir / f"{name}.parquet", index=False)
     write_stamp(raw_dir, out_dir)
     clock.lap("write")
-    return tables
+    return {name: tables[name] for name in TABLES}
 
 
 class Stopwatch:

@@ -2,15 +2,20 @@
 
 A document's NLP results are a pure function of its body blocks (``annotate_blocks``), so
 any engine can run it anywhere the package is installed; the model is loaded once per
-process (``get_nlp`` is cached) and results come back as plain rows.
+process (``get_nlp`` is cached) and results come back as plain rows. Workers start, and
+load the model, as soon as the engine opens, so that happens while the main process is
+still reading; at most a few batches are in flight at a time, so memory does not grow
+with the corpus.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing import get_context
+from typing import Any
 
 from tqdm import tqdm
 
@@ -19,7 +24,8 @@ from .cache import DocCache
 from .nlp import get_nlp
 
 ENGINES = ("local", "dask")
-BATCH_WORDS = 20_000  # words per task: large enough to amortise scheduling
+BATCH_WORDS = 10_000  # words per task: amortises scheduling, keeps the last task short
+IN_FLIGHT = 2  # tasks per worker submitted ahead of the results read
 
 DocInput = tuple[str, str, list[dict]]  # doc_id, raw sha256, body block rows
 
@@ -28,90 +34,138 @@ def annotate_batch(batch: list[DocInput]) -> list[tuple[str, dict]]:
     return [(doc_id, annotate_blocks(blocks)) for doc_id, _, blocks in batch]
 
 
-def batches(docs: list[DocInput], words: int = BATCH_WORDS) -> list[list[DocInput]]:
+def load_model() -> None:
+    """Load the pipeline in a worker before its first task arrives."""
+    get_nlp()
+
+
+def batches(docs: Iterable[DocInput], words: int = BATCH_WORDS) -> Iterator[list[DocInput]]:
     """Consecutive documents grouped to about ``words`` words per task."""
-    out, current, size = [], [], 0
+    current, size = [], 0
     for doc in docs:
         current.append(doc)
         size += sum(len(b["text"].split()) for b in doc[2])
         if size >= words:
-            out.append(current)
+            yield current
             current, size = [], 0
-    return [*out, current] if current else out
+    if current:
+        yield current
 
 
-def _local(todo: list[DocInput], n_process: int) -> Iterator[tuple[str, dict]]:
-    if n_process <= 1:
-        for batch in batches(todo):
-            yield from annotate_batch(batch)
-        return
-    # spawn: clean workers, each loading the model once (initializer)
-    with ProcessPoolExecutor(
-        n_process, mp_context=get_context("spawn"), initializer=get_nlp
-    ) as pool:
-        for future in as_completed([pool.submit(annotate_batch, b) for b in batches(todo)]):
-            yield from future.result()
+class _Deferred:
+    """A task of the in-process engine: run when its result is first asked for."""
+
+    def __init__(self, fn: Callable, args: tuple) -> None:
+        self.fn, self.args = fn, args
+
+    def result(self) -> Any:
+        if self.fn is not None:
+            self.value, self.fn = self.fn(*self.args), None
+        return self.value
 
 
-def _dask(
-    todo: list[DocInput],
-    n_process: int,
-    scheduler: str | None,
-) -> Iterator[tuple[str, dict]]:
-    from dask.distributed import Client, LocalCluster
-    from dask.distributed import as_completed as dask_completed
+class Engine:
+    """Runs functions of the package in this process ("local", ``n_process`` 1), in
+    ``n_process`` spawned worker processes ("local"), or on dask.distributed ("dask": a
+    LocalCluster of ``n_process`` workers, or the cluster at ``scheduler``). Use it as a
+    context manager; ``submit`` returns an object whose ``result()`` waits for the value."""
 
-    cluster = None
-    if scheduler is None:
-        cluster = LocalCluster(
-            n_workers=max(n_process, 1),
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-        )
-    client = Client(cluster if cluster is not None else scheduler)
-    try:
-        futures = client.map(annotate_batch, batches(todo), pure=False)
-        for future in dask_completed(futures):
-            yield from future.result()
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+    def __init__(self, kind: str = "local", n_process: int = 1, scheduler: str | None = None):
+        if kind not in ENGINES:
+            raise ValueError(f"unknown engine {kind!r}: use one of {', '.join(ENGINES)}")
+        self.kind, self.n_process, self.scheduler = kind, max(n_process, 1), scheduler
+        self._pool: ProcessPoolExecutor | None = None
+        self._client: Future | None = None
+        self._cluster = None
+
+    def __enter__(self) -> Engine:
+        if self.kind == "dask":  # the cluster starts in the background while we read
+            starter = ThreadPoolExecutor(1)
+            self._client = starter.submit(self._connect)
+            starter.shutdown(wait=False)
+        elif self.n_process > 1:
+            self._pool = ProcessPoolExecutor(
+                self.n_process, mp_context=get_context("spawn"), initializer=load_model
+            )
+            self._pool.submit(load_model)  # starts every worker now
+        return self
+
+    def _connect(self):
+        from dask.distributed import Client, LocalCluster
+
+        if self.scheduler is None:
+            self._cluster = LocalCluster(
+                n_workers=self.n_process,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+            )
+        client = Client(self._cluster if self._cluster is not None else self.scheduler)
+        client.run(load_model)
+        return client
+
+    @property
+    def workers(self) -> int:
+        if self._client is not None:
+            return max(len(self._client.result().scheduler_info()["workers"]), 1)
+        return self.n_process if self._pool is not None else 1
+
+    def submit(self, fn: Callable, *args: Any) -> Any:
+        if self._client is not None:
+            return self._client.result().submit(fn, *args, pure=False)
+        if self._pool is not None:
+            return self._pool.submit(fn, *args)
+        return _Deferred(fn, args)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+        if self._client is not None:
+            self._client.result().close()
+            if self._cluster is not None:
+                self._cluster.close()
 
 
 def run_documents(
-    docs: list[DocInput],
+    docs: Iterable[DocInput],
+    keep: Callable[[str, dict], None],
+    engine: Engine,
     cache: DocCache | None = None,
-    engine: str = "local",
-    n_process: int = 1,
-    scheduler: str | None = None,
     progress: bool = True,
-) -> tuple[dict[str, dict], dict[str, int]]:
-    """Results for every document (from the cache where possible) and how many of each."""
-    results: dict[str, dict] = {}
-    todo = []
-    for doc_id, sha, blocks in docs:
-        hit = cache.get(sha) if cache is not None else None
-        if hit is None:
-            todo.append((doc_id, sha, blocks))
-        else:
-            results[doc_id] = hit
-    shas = {doc_id: sha for doc_id, sha, _ in todo}
-    runner = _dask(todo, n_process, scheduler) if engine == "dask" else _local(todo, n_process)
-    for doc_id, result in tqdm(
-        runner,
-        total=len(todo),
-        desc="annotate",
-        unit="doc",
-        disable=not progress or not todo,
-        file=sys.stderr,
-    ):
-        results[doc_id] = result
-        if cache is not None:
-            cache.put(shas[doc_id], result)
-    return results, {
-        "documents": len(docs),
-        "annotated": len(todo),
-        "cached": len(docs) - len(todo),
-    }
+    total: int | None = None,
+) -> dict[str, int]:
+    """Hand every document's results to ``keep`` (from the cache where possible, else
+    annotated on ``engine``, then cached) and say how many of each."""
+    counts = {"documents": 0, "annotated": 0, "cached": 0}
+    shas: dict[str, str] = {}
+    in_flight: deque = deque()
+    bar = tqdm(total=total, desc="annotate", unit="doc", disable=not progress, file=sys.stderr)
+
+    def collect(task) -> None:
+        for doc_id, result in task.result():
+            keep(doc_id, result)
+            if cache is not None:
+                cache.put(shas.pop(doc_id), result)
+            counts["annotated"] += 1
+            bar.update()
+
+    def todo() -> Iterator[DocInput]:
+        for doc_id, sha, blocks in docs:
+            counts["documents"] += 1
+            hit = cache.get(sha) if cache is not None else None
+            if hit is None:
+                shas[doc_id] = sha
+                yield doc_id, sha, blocks
+            else:
+                keep(doc_id, hit)
+                counts["cached"] += 1
+                bar.update()
+
+    with bar:
+        for batch in batches(todo()):
+            in_flight.append(engine.submit(annotate_batch, batch))
+            if len(in_flight) > IN_FLIGHT * engine.workers:
+                collect(in_flight.popleft())
+        while in_flight:
+            collect(in_flight.popleft())
+    return counts
