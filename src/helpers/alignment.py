@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 import pandas as pd
 
@@ -27,11 +28,18 @@ def tokens(text: str) -> list[str]:
     return [t.lower().replace("’", "'") for t in _TOKEN.findall(text) if t.strip()]
 
 
-def words(text: str) -> list[str]:
-    return [t for t in tokens(text) if t[0].isalnum() or t.startswith("[")]
+@lru_cache(maxsize=1 << 16)
+def words(text: str) -> tuple[str, ...]:
+    """The word tokens of a quote (cached: relayed quotes repeat across articles)."""
+    return tuple(t for t in tokens(text) if t[0].isalnum() or t.startswith("["))
 
 
-def coverage(a: list[str], b: list[str]) -> float:
+@lru_cache(maxsize=1 << 16)
+def _bag(seq: tuple[str, ...]) -> Counter:
+    return Counter(seq)
+
+
+def coverage(a: tuple[str, ...], b: tuple[str, ...]) -> float:
     """Share of the shorter sequence matched, in order, in the longer one."""
     if not a or not b:
         return 0.0
@@ -39,7 +47,7 @@ def coverage(a: list[str], b: list[str]) -> float:
         return 1.0  # a verbatim relay: no alignment needed
     shortest = min(len(a), len(b))
     # words in common (with repeats) bound the in-order match from above
-    if sum((Counter(a) & Counter(b)).values()) < MIN_COVER * shortest:
+    if sum((_bag(a) & _bag(b)).values()) < MIN_COVER * shortest:
         return 0.0
     matched = sum(
         block.size for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
@@ -72,7 +80,8 @@ def align_quotes(quotes: pd.DataFrame) -> pd.DataFrame:
         if not eligible[i] or len(seq) < MIN_WORDS:
             continue
         grams = {tuple(seq[k : k + CANDIDATE_GRAM]) for k in range(len(seq) - CANDIDATE_GRAM + 1)}
-        candidates = sorted({j for g in grams for j in index.get(g, ()) if docs[j] != docs[i]})
+        pool = set().union(*(index.get(g, ()) for g in grams))
+        candidates = sorted(j for j in pool if docs[j] != docs[i])
         for j in candidates:
             if find(j) != find(i) and coverage(seqs[i], seqs[j]) >= MIN_COVER:
                 parent[find(i)] = find(j)
@@ -210,7 +219,7 @@ def _paraphrase(result: dict) -> bool:
 MEDOID_SAMPLE = 30  # versions compared when choosing a reference among many
 
 
-def reference_version(seqs: dict[str, list[str]]) -> str:
+def reference_version(seqs: dict[str, tuple[str, ...]]) -> str:
     """The version others are compared with: the most common wording without editorial
     brackets (the verbatim relay), else the one closest to all others (a medoid over at
     most ``MEDOID_SAMPLE`` versions, so large groups stay cheap)."""

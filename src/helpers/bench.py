@@ -51,11 +51,11 @@ def synthetic_corpus(
     return n, total
 
 
-def _peak_mb() -> float:
-    """Peak resident memory of this process and its finished children, in MB."""
+def _peak_mb() -> tuple[float, float]:
+    """Peak resident memory of this process and of its largest finished child, in MB."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return round(max(own, children) / 1024, 1)
+    return round(own / 1024, 1), round(children / 1024, 1)
 
 
 def _run_build(raw: str, out: str, engine: str, n_process: int) -> dict:
@@ -118,8 +118,10 @@ def bench(sizes: list[int], n_process: int, engine: str = "local") -> list[dict]
                     "bare_pipe_words_per_s": round(n_words / bare["seconds"]),
                     "annotate_vs_bare": round(bare["seconds"] / annotate, 3),
                     "build_vs_bare": round(bare["seconds"] / built["seconds"], 3),
-                    "peak_mb": built["peak_mb"],
-                    "bare_peak_mb": bare["peak_mb"],
+                    "peak_mb": built["peak_mb"][0],
+                    "worker_peak_mb": built["peak_mb"][1],
+                    "bare_peak_mb": bare["peak_mb"][0],
+                    "bare_worker_peak_mb": bare["peak_mb"][1],
                     **{f"{k} s": v for k, v in built["timings"].items()},
                 }
             )

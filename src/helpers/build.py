@@ -211,9 +211,9 @@ def text_tables(texts: pd.Series, outlets: pd.Series) -> dict[str, pd.DataFrame]
     }
 
 
-def annotated_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Measures across articles from their annotations: shared quotes, the attribution
-    chain, the claims sentences state, and caveat survival."""
+def quote_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Measures across articles from their sources and aligned quotes: shared quotes, the
+    attribution chain, and caveat survival."""
     labels = outlet_labels(tables["articles"])
     chain = chain_edges(
         tables["articles"],
@@ -226,7 +226,6 @@ def annotated_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]
     return {
         "utterances": utterance_versions(tables["quotes"], labels),
         "chain": chain,
-        "claims": match_claims(tables["sentences"], tables["mentions"], tables["stance"]),
         "caveats": hedge_survival(
             tables["sentences"], tables["quotes"], chain, most_cited_outlet(tables["sources"])
         ),
@@ -235,7 +234,11 @@ def annotated_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]
 
 def corpus_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Every measure across articles, from the per-article tables."""
-    return {**annotated_tables(tables), **text_tables(*article_texts(tables["articles"]))}
+    return {
+        **quote_tables(tables),
+        "claims": match_claims(tables["sentences"], tables["mentions"], tables["stance"]),
+        **text_tables(*article_texts(tables["articles"])),
+    }
 
 
 def document_inputs(articles: pd.DataFrame, blocks: pd.DataFrame) -> Iterator[DocInput]:
@@ -298,10 +301,16 @@ def build(
         tables = {"articles": articles, "blocks": blocks}
         tables.update({name: rows.frame() for name, rows in annotated.items()})
         tables["mentions"] = tables["mentions"].astype({"sent_id": "Int64"})
+        claims = runner.submit(  # on a worker, while this process aligns quotes
+            match_claims,
+            tables["sentences"],
+            tables["mentions"][["doc_id", "sent_id", "entity"]],
+            tables["stance"][["doc_id", "sent_id", "attributed", "n_hedges"]],
+        )
         tables["quotes"] = align_quotes(tables["quotes"])
         clock.lap("assemble and align quotes")
-        tables.update(annotated_tables(tables))
-        tables.update(from_texts.result())
+        tables.update(quote_tables(tables))
+        tables.update(claims=claims.result(), **from_texts.result())
         clock.lap("corpus measures")
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in TABLES:
