@@ -62,8 +62,9 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_cache and is_current(args.raw_dir, args.out, TABLES):
             print(f"up to date: {args.out} (input and pipeline unchanged)")
             return 0
-        from .build import build
+        from .build import build, use_system_allocator
 
+        use_system_allocator()
         tables = build(
             args.raw_dir,
             args.out,

@@ -28,13 +28,13 @@ def tokens(text: str) -> list[str]:
     return [t.lower().replace("’", "'") for t in _TOKEN.findall(text) if t.strip()]
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=4096)  # bounded: memory must not grow with the corpus
 def words(text: str) -> tuple[str, ...]:
     """The word tokens of a quote (cached: relayed quotes repeat across articles)."""
     return tuple(t for t in tokens(text) if t[0].isalnum() or t.startswith("["))
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=4096)  # bounded: memory must not grow with the corpus
 def _bag(seq: tuple[str, ...]) -> Counter:
     return Counter(seq)
 

@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
-from .build import build, read_tables
+from .build import build, read_tables, use_system_allocator
 from .clean import words
 from .paths import RAW_DIR
 
@@ -59,6 +59,7 @@ def _peak_mb() -> tuple[float, float]:
 
 
 def _run_build(raw: str, out: str, engine: str, n_process: int) -> dict:
+    use_system_allocator()  # as ``python -m helpers build`` does
     timings: dict[str, float] = {}
     start = time.perf_counter()
     tables = build(

@@ -65,7 +65,7 @@ BLOCK_COLUMNS = [
 class TableRows:
     """Rows of one table gathered in Arrow chunks: compact however many rows arrive."""
 
-    CHUNK = 20_000
+    CHUNK = 2_000  # rows held as Python dicts at a time
 
     def __init__(self, columns: list[str], order: list[str]) -> None:
         self.columns, self.order = columns, order
@@ -83,12 +83,14 @@ class TableRows:
             self.rows = []
 
     def frame(self) -> pd.DataFrame:
-        """All rows as a data frame in the table's row order."""
+        """All rows as a data frame in the table's row order (the rows move into it)."""
         self._flush()
         if not self.chunks:
             return pd.DataFrame(columns=self.columns)
         table = pa.concat_tables(self.chunks, promote_options="permissive")
+        self.chunks = []  # the frame holds the rows from here on
         frame = table.select(self.columns).to_pandas()
+        del table
         return frame.sort_values(self.order, kind="stable").reset_index(drop=True)
 
 
@@ -318,6 +320,12 @@ def build(
     write_stamp(raw_dir, out_dir)
     clock.lap("write")
     return {name: tables[name] for name in TABLES}
+
+
+def use_system_allocator() -> None:
+    """Arrow's default allocator keeps freed pages for reuse; a build makes its large
+    tables once, so the system allocator, which hands them back, keeps its peak lower."""
+    pa.set_memory_pool(pa.system_memory_pool())
 
 
 class Stopwatch:

@@ -133,9 +133,11 @@ def run_documents(
     cache: DocCache | None = None,
     progress: bool = True,
     total: int | None = None,
+    words: int = BATCH_WORDS,
 ) -> dict[str, int]:
     """Hand every document's results to ``keep`` (from the cache where possible, else
-    annotated on ``engine``, then cached) and say how many of each."""
+    annotated on ``engine`` in tasks of about ``words`` words, then cached) and say how
+    many of each."""
     counts = {"documents": 0, "annotated": 0, "cached": 0}
     shas: dict[str, str] = {}
     in_flight: deque = deque()
@@ -162,7 +164,7 @@ def run_documents(
                 bar.update()
 
     with bar:
-        for batch in batches(todo()):
+        for batch in batches(todo(), words):
             in_flight.append(engine.submit(annotate_batch, batch))
             if len(in_flight) > IN_FLIGHT * engine.workers:
                 collect(in_flight.popleft())

@@ -1,0 +1,94 @@
+"""The parts that keep large builds fast and small: array-based passages, compact row
+chunks, and a bounded number of tasks in flight."""
+
+from __future__ import annotations
+
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import helpers.engine as engine
+from helpers.build import TableRows
+from helpers.reuse import _passages, corpus_words
+
+
+def naive_runs(a: list[str], b: list[str], n: int) -> set[tuple[int, int, int]]:
+    """Maximal runs of at least ``n`` equal words at word positions (i in A, j in B)."""
+    runs = set()
+    for i in range(len(a)):
+        for j in range(len(b)):
+            if i and j and a[i - 1] == b[j - 1]:
+                continue  # not the start of a run
+            length = 0
+            while i + length < len(a) and j + length < len(b) and a[i + length] == b[j + length]:
+                length += 1
+            if length >= n:
+                runs.add((i, j, length))
+    return runs
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from("abc"), max_size=30),
+    st.lists(st.sampled_from("abc"), max_size=30),
+    st.integers(min_value=1, max_value=4),
+)
+def test_passages_are_the_maximal_shared_runs(a: list[str], b: list[str], n: int) -> None:
+    words_a, words_b = corpus_words([" ".join(a), " ".join(b)], n)
+    runs = _passages(words_a, words_b, n)
+    # offsets back to word positions: every word here is one character and one space
+    found = {(int(r[0]) // 2, int(r[2]) // 2, int(r[4])) for r in runs}
+    assert found == naive_runs(a, b, n)
+    assert all(r[1] == r[0] + 2 * r[4] - 1 for r in runs)  # end offset of the last word
+
+
+def test_table_rows_in_chunks_equal_one_frame(monkeypatch) -> None:
+    monkeypatch.setattr(TableRows, "CHUNK", 2)
+    rows = [
+        {"doc_id": "b", "n": 1, "flag": None, "text": "x"},
+        {"doc_id": "a", "n": None, "flag": None, "text": None},
+        {"doc_id": "a", "n": 3, "flag": True, "text": "y"},
+        {"doc_id": "c", "n": 4, "flag": False, "text": "z"},
+    ]
+    table = TableRows(["doc_id", "n", "flag", "text"], ["doc_id"])
+    for row in rows:
+        table.extend([row])
+    assert len(table.chunks) == 2  # chunks with a null-only column and one without
+    expected = (
+        pd.DataFrame(rows, columns=["doc_id", "n", "flag", "text"])
+        .sort_values("doc_id", kind="stable")
+        .reset_index(drop=True)
+    )
+    pd.testing.assert_frame_equal(table.frame(), expected)
+    empty = TableRows(["doc_id", "n"], ["doc_id"]).frame()
+    assert list(empty.columns) == ["doc_id", "n"] and empty.empty
+
+
+class CountingEngine(engine.Engine):
+    """The in-process engine, recording how many tasks were waiting at each submit."""
+
+    def __init__(self, workers: int) -> None:
+        super().__init__("local", 1)
+        self.n, self.waiting, self.most = workers, [], 0
+
+    @property
+    def workers(self) -> int:
+        return self.n
+
+    def submit(self, fn, *args):
+        task = super().submit(fn, *args)
+        self.waiting = [t for t in self.waiting if t.fn is not None] + [task]
+        self.most = max(self.most, len(self.waiting))
+        return task
+
+
+def test_tasks_in_flight_stay_bounded(monkeypatch) -> None:
+    monkeypatch.setattr(engine, "annotate_blocks", lambda blocks: {"sentences": blocks})
+    docs = [(f"d{i:02d}", f"sha{i}", [{"text": "word " * 50}]) for i in range(40)]
+    kept: dict[str, dict] = {}
+    runner = CountingEngine(workers=2)
+    with runner:
+        counts = engine.run_documents(docs, kept.__setitem__, runner, progress=False, words=100)
+    assert sorted(kept) == [d[0] for d in docs]
+    assert counts == {"documents": 40, "annotated": 40, "cached": 0}
+    assert runner.most <= engine.IN_FLIGHT * 2 + 1
