@@ -32,7 +32,7 @@ report: notebooks ## figures/report.html from the tables and figures
 test: setup ## unit tests and strict nbval on every notebook
 	$(PY) -m pytest
 
-bench: setup ## throughput and memory on synthetic corpora (0.25, 1 and 4 M words; ~30 min)
+bench: setup ## throughput and memory on synthetic corpora (0.25, 1 and 4 M words; ~25 min)
 	$(PY) -m helpers bench --words 250000 1000000 4000000 -j 2 --csv bench.csv
 
 lint: setup ## ruff over the package, tests and notebooks
