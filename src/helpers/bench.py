@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
-from .build import build, read_tables, use_system_allocator
+from .build import build, document_inputs, read_tables, use_system_allocator
 from .clean import words
 from .paths import RAW_DIR
 
@@ -82,9 +82,12 @@ def _run_build(raw: str, out: str, engine: str, n_process: int) -> dict:
 def _run_bare(raw: str, n_process: int) -> dict:
     from .nlp import get_nlp
 
-    articles, blocks = read_tables(Path(raw), progress=False)
-    kept = blocks["doc_id"].isin(articles.loc[articles["status"] == "ok", "doc_id"])
-    texts = blocks.loc[kept & blocks["is_body"], "text"].tolist()
+    # exactly the blocks the build's engines parse
+    texts = [
+        b["text"]
+        for _, _, doc in document_inputs(*read_tables(Path(raw), progress=False))
+        for b in doc
+    ]
     nlp = get_nlp()
     start = time.perf_counter()
     for _ in nlp.pipe(texts, batch_size=64, n_process=n_process):

@@ -87,10 +87,10 @@ class TableRows:
         self._flush()
         if not self.chunks:
             return pd.DataFrame(columns=self.columns)
-        table = pa.concat_tables(self.chunks, promote_options="permissive")
+        table = pa.concat_tables(self.chunks, promote_options="permissive").select(self.columns)
         self.chunks = []  # the frame holds the rows from here on
-        frame = table.select(self.columns).to_pandas()
-        del table
+        frame = table.to_pandas()
+        del table  # before sorting, which copies
         return frame.sort_values(self.order, kind="stable").reset_index(drop=True)
 
 
@@ -173,11 +173,7 @@ def read_tables(raw_dir: Path, progress: bool = True) -> tuple[pd.DataFrame, pd.
         articles.extend([article_row(art)])
         if not art.reason.startswith("duplicate of"):
             blocks.extend(block_rows(art))
-    return articles.frame(), blocks_frame(blocks.frame())
-
-
-def blocks_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.astype({"start": "Int64", "end": "Int64"})
+    return articles.frame(), blocks.frame().astype({"start": "Int64", "end": "Int64"})
 
 
 def most_cited_outlet(sources: pd.DataFrame) -> str:
@@ -231,15 +227,6 @@ def quote_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         "caveats": hedge_survival(
             tables["sentences"], tables["quotes"], chain, most_cited_outlet(tables["sources"])
         ),
-    }
-
-
-def corpus_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Every measure across articles, from the per-article tables."""
-    return {
-        **quote_tables(tables),
-        "claims": match_claims(tables["sentences"], tables["mentions"], tables["stance"]),
-        **text_tables(*article_texts(tables["articles"])),
     }
 
 
