@@ -1,5 +1,5 @@
 """The parts that keep large builds fast and small: array-based passages, compact row
-chunks, and a bounded number of tasks in flight."""
+chunks, a bounded number of tasks in flight, reading ahead of busy workers."""
 
 from __future__ import annotations
 
@@ -92,3 +92,56 @@ def test_tasks_in_flight_stay_bounded(monkeypatch) -> None:
     assert sorted(kept) == [d[0] for d in docs]
     assert counts == {"documents": 40, "annotated": 40, "cached": 0}
     assert runner.most <= engine.IN_FLIGHT * 2 + 1
+
+
+class SlowEngine(engine.Engine):
+    """Two workers whose tasks only finish when their result is asked for."""
+
+    def __init__(self) -> None:
+        super().__init__("local", 1)
+        self.in_flight, self.most = 0, 0
+
+    @property
+    def workers(self) -> int:
+        return 2
+
+    def submit(self, fn, *args):
+        runner, task = self, super().submit(fn, *args)
+        self.in_flight += 1
+        self.most = max(self.most, self.in_flight)
+
+        class Busy:
+            def done(self) -> bool:
+                return False
+
+            def result(self):
+                runner.in_flight -= 1
+                return task.result()
+
+        return Busy()
+
+
+def test_reading_runs_ahead_of_busy_workers(monkeypatch) -> None:
+    monkeypatch.setattr(engine, "annotate_blocks", lambda blocks: {"sentences": blocks})
+    events: list[str] = []
+
+    def docs():
+        for i in range(40):
+            events.append(f"read d{i:02d}")
+            yield f"d{i:02d}", f"sha{i}", [{"text": "word " * 50}]
+
+    runner = SlowEngine()
+    with runner:
+        counts = engine.run_documents(
+            docs(),
+            lambda doc_id, _: events.append(f"kept {doc_id}"),
+            runner,
+            progress=False,
+            words=100,
+            on_read=lambda: events.append("all read"),
+        )
+    assert counts == {"documents": 40, "annotated": 40, "cached": 0}
+    # every document is read before the first result is waited for, yet only a few
+    # batches were ever handed to the workers at once
+    assert events.index("all read") == 40 and events[41:] == [f"kept d{i:02d}" for i in range(40)]
+    assert runner.most == engine.IN_FLIGHT * 2

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -164,16 +165,42 @@ def block_rows(a: Article) -> Iterator[dict]:
         }
 
 
+INPUT_COLUMNS = ["block_id", "role", "reason", "start", "line_start", "wraps", "text"]
+
+
+class ArticleReader:
+    """Reads a raw folder one file at a time into the articles and blocks tables."""
+
+    def __init__(self, raw_dir: Path, progress: bool = True) -> None:
+        self.raw_dir, self.progress = raw_dir, progress
+        self.articles = TableRows(ARTICLE_COLUMNS, ["doc_id"])
+        self.blocks = TableRows(BLOCK_COLUMNS, ["doc_id", "block_id"])
+
+    def documents(self) -> Iterator[DocInput]:
+        """Read every file, yielding (doc_id, sha256, body block rows) for each kept
+        article with a body, the engines' input, as soon as it is read. Blocks of
+        rejected pages stay visible for the audit; a duplicate's would count twice."""
+        for art in iter_articles(self.raw_dir, self.progress):
+            self.articles.extend([article_row(art)])
+            if art.reason.startswith("duplicate of"):
+                continue
+            rows = list(block_rows(art))
+            self.blocks.extend(rows)
+            body = [{k: row[k] for k in INPUT_COLUMNS} for row in rows if row["is_body"]]
+            if art.status == "ok" and body:
+                yield art.doc_id, art.sha256, body
+
+    def tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The articles and blocks tables of everything read."""
+        blocks = self.blocks.frame().astype({"start": "Int64", "end": "Int64"})
+        return self.articles.frame(), blocks
+
+
 def read_tables(raw_dir: Path, progress: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The articles and blocks tables, reading one file at a time. Blocks of rejected
-    pages stay visible for the audit; a duplicate's would count twice."""
-    articles = TableRows(ARTICLE_COLUMNS, ["doc_id"])
-    blocks = TableRows(BLOCK_COLUMNS, ["doc_id", "block_id"])
-    for art in iter_articles(raw_dir, progress):
-        articles.extend([article_row(art)])
-        if not art.reason.startswith("duplicate of"):
-            blocks.extend(block_rows(art))
-    return articles.frame(), blocks.frame().astype({"start": "Int64", "end": "Int64"})
+    """The articles and blocks tables of ``raw_dir``."""
+    reader = ArticleReader(raw_dir, progress)
+    deque(reader.documents(), maxlen=0)
+    return reader.tables()
 
 
 def most_cited_outlet(sources: pd.DataFrame) -> str:
@@ -230,17 +257,6 @@ def quote_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     }
 
 
-def document_inputs(articles: pd.DataFrame, blocks: pd.DataFrame) -> Iterator[DocInput]:
-    """(doc_id, sha256, body block rows) for every kept article: the engines' input."""
-    body = blocks[blocks["is_body"]]
-    columns = ["block_id", "role", "reason", "start", "line_start", "wraps", "text"]
-    sha = articles.set_index("doc_id")["sha256"]
-    kept = set(articles.loc[articles["status"] == "ok", "doc_id"])
-    for doc_id, group in body.groupby("doc_id", sort=False):
-        if doc_id in kept:
-            yield doc_id, sha[doc_id], group[columns].to_dict("records")
-
-
 def build(
     raw_dir: Path,
     out_dir: Path,
@@ -260,34 +276,38 @@ def build(
     """
     clock = Stopwatch(timings)
     with Engine(engine, n_process, scheduler) as runner:  # workers load the model meanwhile
-        articles, blocks = read_tables(raw_dir, progress=progress)
-        clock.lap("read and clean")
-        from_texts = runner.submit(text_tables, *article_texts(articles))
+        reader = ArticleReader(raw_dir, progress=False)
         annotated = {
             name: TableRows(["doc_id", *columns], ANNOTATION_ORDER[name])
             for name, columns in ANNOTATION_COLUMNS.items()
         }
+        tables: dict[str, pd.DataFrame] = {}
+        running = {}  # corpus measures on the engine
 
         def keep(doc_id: str, result: dict) -> None:
             for name, rows in result.items():
                 annotated[name].extend({"doc_id": doc_id, **row} for row in rows)
 
+        def read() -> None:  # the text-only measures start beside the remaining annotation
+            clock.lap("read (annotating meanwhile)")
+            tables["articles"], tables["blocks"] = reader.tables()
+            running["texts"] = runner.submit(text_tables, *article_texts(tables["articles"]))
+
         stats = run_documents(
-            document_inputs(articles, blocks),
+            reader.documents(),
             keep,
             runner,
             DocCache(out_dir / ".cache") if use_cache else None,
             progress,
-            total=int((articles["status"] == "ok").sum()),
+            on_read=read,
         )
-        clock.lap("annotate")
+        clock.lap("annotate (the rest)")
         if progress:
             print(
                 f"annotated {stats['annotated']} of {stats['documents']} documents "
                 f"({stats['cached']} from the cache)",
                 file=sys.stderr,
             )
-        tables = {"articles": articles, "blocks": blocks}
         tables.update({name: rows.frame() for name, rows in annotated.items()})
         tables["mentions"] = tables["mentions"].astype({"sent_id": "Int64"})
         claims = runner.submit(  # on a worker, while this process aligns quotes
@@ -299,7 +319,7 @@ def build(
         tables["quotes"] = align_quotes(tables["quotes"])
         clock.lap("assemble and align quotes")
         tables.update(quote_tables(tables))
-        tables.update(claims=claims.result(), **from_texts.result())
+        tables.update(claims=claims.result(), **running["texts"].result())
         clock.lap("corpus measures")
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in TABLES:

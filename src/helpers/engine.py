@@ -4,12 +4,14 @@ A document's NLP results are a pure function of its body blocks (``annotate_bloc
 any engine can run it anywhere the package is installed; the model is loaded once per
 process (``get_nlp`` is cached) and results come back as plain rows. Workers start, and
 load the model, as soon as the engine opens, so that happens while the main process is
-still reading; at most a few batches are in flight at a time, so memory does not grow
-with the corpus.
+still reading. Documents are sent as soon as they are read, at most a few batches in
+flight at a time; batches read ahead of the workers wait pickled, a fraction of their
+size as Python objects.
 """
 
 from __future__ import annotations
 
+import pickle
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -41,8 +43,9 @@ QUIET = {
 DocInput = tuple[str, str, list[dict]]  # doc_id, raw sha256, body block rows
 
 
-def annotate_batch(batch: list[DocInput]) -> list[tuple[str, dict]]:
-    return [(doc_id, annotate_blocks(blocks)) for doc_id, _, blocks in batch]
+def annotate_batch(batch: bytes) -> list[tuple[str, dict]]:
+    """Every document's results from a pickled list of documents."""
+    return [(doc_id, annotate_blocks(blocks)) for doc_id, _, blocks in pickle.loads(batch)]
 
 
 def load_model() -> None:
@@ -73,6 +76,11 @@ class _Deferred:
         if self.fn is not None:
             self.value, self.fn = self.fn(*self.args), None
         return self.value
+
+    def done(self) -> bool:
+        """Runs the task: this process is its only worker, so reading waits for it."""
+        self.result()
+        return True
 
 
 class Engine:
@@ -123,6 +131,11 @@ class Engine:
         return client
 
     @property
+    def ready(self) -> bool:
+        """Whether ``submit`` would return at once (a dask cluster may still be starting)."""
+        return self._client is None or self._client.done()
+
+    @property
     def workers(self) -> int:
         if self._client is not None:
             return max(len(self._client.result().scheduler_info()["workers"]), 1)
@@ -155,16 +168,18 @@ def run_documents(
     engine: Engine,
     cache: DocCache | None = None,
     progress: bool = True,
-    total: int | None = None,
     words: int = BATCH_WORDS,
+    on_read: Callable[[], None] | None = None,
 ) -> dict[str, int]:
     """Hand every document's results to ``keep`` (from the cache where possible, else
     annotated on ``engine`` in tasks of about ``words`` words, then cached) and say how
-    many of each."""
+    many of each. Reading ``docs`` goes on while the workers annotate; ``on_read`` is
+    called once all are read, while the last tasks run."""
     counts = {"documents": 0, "annotated": 0, "cached": 0}
     shas: dict[str, str] = {}
+    waiting: deque[bytes] = deque()
     in_flight: deque = deque()
-    bar = tqdm(total=total, desc="annotate", unit="doc", disable=not progress, file=sys.stderr)
+    bar = tqdm(desc="annotate", unit="doc", disable=not progress, file=sys.stderr)
 
     def collect(task) -> None:
         for doc_id, result in task.result():
@@ -173,6 +188,13 @@ def run_documents(
                 cache.put(shas.pop(doc_id), result)
             counts["annotated"] += 1
             bar.update()
+
+    def send(wait: bool) -> None:
+        """Collect finished tasks, then submit waiting batches up to the bound."""
+        while in_flight and in_flight[0].done():
+            collect(in_flight.popleft())
+        while waiting and (wait or engine.ready) and len(in_flight) < IN_FLIGHT * engine.workers:
+            in_flight.append(engine.submit(annotate_batch, waiting.popleft()))
 
     def todo() -> Iterator[DocInput]:
         for doc_id, sha, blocks in docs:
@@ -188,9 +210,14 @@ def run_documents(
 
     with bar:
         for batch in batches(todo(), words):
-            in_flight.append(engine.submit(annotate_batch, batch))
-            if len(in_flight) > IN_FLIGHT * engine.workers:
+            waiting.append(pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))
+            send(wait=False)
+        bar.total = counts["documents"]
+        bar.refresh()
+        if on_read is not None:
+            on_read()
+        while waiting or in_flight:
+            send(wait=True)
+            if in_flight:
                 collect(in_flight.popleft())
-        while in_flight:
-            collect(in_flight.popleft())
     return counts
