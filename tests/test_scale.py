@@ -121,7 +121,8 @@ class SlowEngine(engine.Engine):
         return Busy()
 
 
-def test_reading_runs_ahead_of_busy_workers(monkeypatch) -> None:
+def read_and_keep(monkeypatch) -> tuple[list[str], SlowEngine, dict[str, int]]:
+    """Events of 40 documents read and kept by ``run_documents`` on a SlowEngine."""
     monkeypatch.setattr(engine, "annotate_blocks", lambda blocks: {"sentences": blocks})
     events: list[str] = []
 
@@ -140,8 +141,22 @@ def test_reading_runs_ahead_of_busy_workers(monkeypatch) -> None:
             words=100,
             on_read=lambda: events.append("all read"),
         )
+    return events, runner, counts
+
+
+def test_reading_runs_ahead_of_busy_workers(monkeypatch) -> None:
+    events, runner, counts = read_and_keep(monkeypatch)
     assert counts == {"documents": 40, "annotated": 40, "cached": 0}
     # every document is read before the first result is waited for, yet only a few
     # batches were ever handed to the workers at once
     assert events.index("all read") == 40 and events[41:] == [f"kept d{i:02d}" for i in range(40)]
     assert runner.most == engine.IN_FLIGHT * 2
+
+
+def test_reading_ahead_is_bounded(monkeypatch) -> None:
+    monkeypatch.setattr(engine, "READ_AHEAD", 3)
+    events, runner, counts = read_and_keep(monkeypatch)
+    assert counts["annotated"] == 40 and runner.most == engine.IN_FLIGHT * 2
+    # batches are two documents: 4 in flight and 3 waiting hold d00 to d13, so reading
+    # the batch of d14 and d15 waits for the first result before d16 is read
+    assert events.index("read d15") < events.index("kept d00") < events.index("read d16")

@@ -6,7 +6,7 @@ process (``get_nlp`` is cached) and results come back as plain rows. Workers sta
 load the model, as soon as the engine opens, so that happens while the main process is
 still reading. Documents are sent as soon as they are read, at most a few batches in
 flight at a time; batches read ahead of the workers wait pickled, a fraction of their
-size as Python objects.
+size as Python objects, and reading pauses if too many wait.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from .nlp import get_nlp
 ENGINES = ("local", "dask")
 BATCH_WORDS = 10_000  # words per task: amortises scheduling, keeps the last task short
 IN_FLIGHT = 2  # tasks per worker submitted ahead of the results read
+READ_AHEAD = 1_000  # batches read ahead of the workers: ~10 M words, ~75 MB pickled
 
 # Housekeeping of LocalCluster workers that feeds the dashboard, which is off: the
 # statistical profiler (a stack sample every 10 ms) and monitors polling many times a
@@ -208,16 +209,21 @@ def run_documents(
                 counts["cached"] += 1
                 bar.update()
 
+    def wait_for_one() -> None:
+        send(wait=True)
+        if in_flight:
+            collect(in_flight.popleft())
+
     with bar:
         for batch in batches(todo(), words):
             waiting.append(pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))
             send(wait=False)
+            while len(waiting) > READ_AHEAD:
+                wait_for_one()
         bar.total = counts["documents"]
         bar.refresh()
         if on_read is not None:
             on_read()
         while waiting or in_flight:
-            send(wait=True)
-            if in_flight:
-                collect(in_flight.popleft())
+            wait_for_one()
     return counts
