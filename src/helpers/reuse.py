@@ -61,8 +61,8 @@ def corpus_words(texts: list[str], n: int = SHINGLE) -> list[Words]:
     for text in texts:
         matches = list(_WORD.finditer(text))
         ids = [vocab.setdefault(m.group().lower().replace("’", "'"), len(vocab)) for m in matches]
-        spans = np.array([m.span() for m in matches], dtype=np.int64).reshape(-1, 2)
-        tokens.append((np.array(ids, dtype=np.int64), spans))
+        spans = np.array([m.span() for m in matches], dtype=np.int32).reshape(-1, 2)
+        tokens.append((np.array(ids, dtype=np.int32), spans))
     keys = np.random.default_rng(0).integers(
         0, np.iinfo(np.uint64).max, size=max(len(vocab), 1), dtype=np.uint64, endpoint=True
     )
@@ -72,19 +72,20 @@ def corpus_words(texts: list[str], n: int = SHINGLE) -> list[Words]:
         grams = np.zeros(count, dtype=np.uint64)
         for k in range(n if count else 0):  # uint64 arithmetic wraps: a hash mod 2**64
             grams = grams * _MULTIPLIER + keys[ids[k : k + count]]
-        out.append(Words(spans[:, 0], spans[:, 1], grams, np.argsort(grams, kind="stable")))
+        order = np.argsort(grams, kind="stable").astype(np.int32)
+        out.append(Words(spans[:, 0].copy(), spans[:, 1].copy(), grams, order))
     return out
 
 
 def _shingle_matrix(words: list[Words]) -> sparse.csr_matrix:
     """Documents × distinct shingles, 1 where the document contains the shingle."""
-    grams = np.concatenate([w.grams for w in words])
-    rows = np.repeat(np.arange(len(words)), [len(w.grams) for w in words])
-    _, cols = np.unique(grams, return_inverse=True)
+    _, cols = np.unique(np.concatenate([w.grams for w in words]), return_inverse=True)
+    indptr = np.r_[0, np.cumsum([len(w.grams) for w in words])]  # rows in document order
     matrix = sparse.csr_matrix(
-        (np.ones(len(rows), dtype=np.int32), (rows, cols.ravel())),
+        (np.ones(len(cols), dtype=np.int32), cols.ravel(), indptr),
         shape=(len(words), max(int(cols.max(initial=-1)) + 1, 1)),
     )
+    matrix.sum_duplicates()
     matrix.data[:] = 1  # repeats of a shingle inside one document count once
     return matrix
 
@@ -119,7 +120,7 @@ def _passages(a: Words, b: Words, n: int) -> np.ndarray:
     counts = np.searchsorted(ordered, a.grams, "right") - lo
     i = np.repeat(np.arange(len(a.grams)), counts)
     within = np.arange(len(i)) - np.repeat(np.cumsum(counts) - counts, counts)
-    j = order[np.repeat(lo, counts) + within]
+    j = order[np.repeat(lo, counts) + within].astype(np.int64)
     diagonal = i - j
     sort = np.lexsort((i, diagonal))
     i, j, diagonal = i[sort], j[sort], diagonal[sort]
@@ -150,6 +151,7 @@ def reuse_tables(
     other's most similar, with the share of A's words inside passages shared with B, the
     longest passage, TF-IDF cosine, and near-duplicate and republication flags. Passages:
     runs of at least ``n`` shared words with offsets in both texts."""
+    cosines = similarity(texts, top_k)  # first: its peak memory and the arrays' never add up
     ids = list(texts.index)
     words = corpus_words(texts.tolist(), n)
     kept_pairs: set[tuple[int, int]] = set()
@@ -158,7 +160,7 @@ def reuse_tables(
         for start in range(0, len(ids), BLOCK_ROWS):  # bounded memory: one block of rows
             block = matrix[start : start + BLOCK_ROWS] @ matrix.T
             kept_pairs.update(_keep(block, len(ids), top_k, offset=start))
-    cosines = similarity(texts, top_k)
+        del matrix
     found: dict[tuple[str, str], tuple[float, int, int]] = {}
     passages, pair_of_run = [], []
     for a, b in sorted(kept_pairs):
