@@ -16,6 +16,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from importlib import import_module
 from multiprocessing import get_context
 from typing import Any
 
@@ -50,8 +51,11 @@ def annotate_batch(batch: bytes) -> list[tuple[str, dict]]:
 
 
 def load_model() -> None:
-    """Load the pipeline in a worker before its first task arrives."""
+    """Load the pipeline, and the modules of the cross-article tasks (scikit-learn takes
+    2 s to import), in a worker before its first task arrives: a task that imports them
+    at the end of a build waits for that on the critical path."""
     get_nlp()
+    import_module("helpers.build")
 
 
 def batches(docs: Iterable[DocInput], words: int = BATCH_WORDS) -> Iterator[list[DocInput]]:
