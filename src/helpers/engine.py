@@ -34,7 +34,7 @@ READ_AHEAD = 1_000  # batches read ahead of the workers: ~10 M words, ~75 MB pic
 
 # Housekeeping of LocalCluster workers that feeds the dashboard, which is off: the
 # statistical profiler (a stack sample every 10 ms) and monitors polling many times a
-# second take the GIL from the task; together ~5 % of annotation throughput.
+# second take the GIL from the task; together ~6 % of annotation throughput.
 QUIET = {
     "distributed.worker.profile.enabled": False,
     "distributed.admin.tick.interval": "200ms",
@@ -121,7 +121,7 @@ class Engine:
         if self.scheduler is None:
             # dask starts workers with a 64 KiB malloc trim threshold to hand memory back
             # eagerly; spaCy frees many small arrays per document and trimming on each free
-            # costs ~10 % of its throughput, so workers keep glibc's default, as nlp.pipe
+            # costs ~15 % of its throughput, so workers keep glibc's default, as nlp.pipe
             environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ"))
             environ.pop("MALLOC_TRIM_THRESHOLD_", None)
             with dask.config.set({"distributed.nanny.pre-spawn-environ": environ, **QUIET}):
