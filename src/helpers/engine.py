@@ -50,12 +50,12 @@ def annotate_batch(batch: bytes) -> list[tuple[str, dict]]:
     return [(doc_id, annotate_blocks(blocks)) for doc_id, _, blocks in pickle.loads(batch)]
 
 
-def load_model() -> None:
-    """Load the pipeline, and the modules of the cross-article tasks (scikit-learn takes
-    2 s to import), in a worker before its first task arrives: a task that imports them
-    at the end of a build waits for that on the critical path."""
+def prepare_worker() -> None:
+    """Load the pipeline, and import the modules of the cross-article tasks (scikit-learn
+    takes 2 s), in a worker before its first task arrives: a task that imports them at
+    the end of a build waits for that on the critical path."""
     get_nlp()
-    import_module("helpers.build")
+    import_module(".build", __package__)
 
 
 def batches(docs: Iterable[DocInput], words: int = BATCH_WORDS) -> Iterator[list[DocInput]]:
@@ -109,9 +109,9 @@ class Engine:
             starter.shutdown(wait=False)
         elif self.n_process > 1:
             self._pool = ProcessPoolExecutor(
-                self.n_process, mp_context=get_context("spawn"), initializer=load_model
+                self.n_process, mp_context=get_context("spawn"), initializer=prepare_worker
             )
-            self._pool.submit(load_model)  # starts every worker now
+            self._pool.submit(prepare_worker)  # starts every worker now
         return self
 
     def _connect(self):
@@ -132,7 +132,7 @@ class Engine:
                     dashboard_address=None,
                 )
         client = Client(self._cluster if self._cluster is not None else self.scheduler)
-        client.run(load_model)
+        client.run(prepare_worker)
         return client
 
     @property
