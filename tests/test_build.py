@@ -11,8 +11,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import helpers.build as build_module
 from helpers.build import build
+from helpers.cache import is_current
 from helpers.paths import RAW_DIR
+from helpers.schema import COLUMNS, TABLES
 from helpers.tables import offset_mismatches
 
 GOOD = (
@@ -208,3 +211,27 @@ def test_folder_where_every_file_is_rejected_still_builds_every_table(tmp_path: 
     assert (tables["articles"]["status"] == "rejected").all()
     assert {p.stem for p in (tmp_path / "out").glob("*.parquet")} == set(tables)
     assert all(len(tables[name]) == 0 for name in ("sentences", "quotes", "claims"))
+
+
+def test_per_article_tables_have_the_declared_columns_and_types(tmp_path: Path) -> None:
+    tables = build(RAW_DIR, tmp_path, progress=False)
+    for name, types in COLUMNS.items():
+        table = tables[name]
+        assert list(table.columns[: len(types)]) == list(types), name
+        found = {c: str(t) for c, t in table.dtypes.items() if c in types}
+        expected = {c: "object" if t.startswith("list") else t for c, t in types.items()}
+        assert found == expected, name
+
+
+def test_a_build_that_stops_leaves_the_previous_tables(monkeypatch, tmp_path: Path) -> None:
+    build(RAW_DIR, tmp_path, progress=False)
+    before = {p.name: p.read_bytes() for p in tmp_path.glob("*.parquet")}
+
+    def fail(quotes):
+        raise RuntimeError("stopped")
+
+    monkeypatch.setattr(build_module, "align_quotes", fail)
+    with pytest.raises(RuntimeError, match="stopped"):
+        build(RAW_DIR, tmp_path, progress=False, use_cache=False)
+    assert {p.name: p.read_bytes() for p in tmp_path.glob("*.parquet")} == before
+    assert is_current(RAW_DIR, tmp_path, TABLES)  # the input they were built from

@@ -1,15 +1,19 @@
 """The parts that keep large builds fast and small: array-based passages, compact row
-chunks, a bounded number of tasks in flight, reading ahead of busy workers."""
+chunks, tables written as their rows arrive and read back in part, a bounded number of
+tasks in flight, reading ahead of busy workers."""
 
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow.parquet as pq
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import helpers.engine as engine
 from helpers.build import TableRows
 from helpers.reuse import _passages, corpus_words
+from helpers.store import TableWriter, read_table
 
 
 def naive_runs(a: list[str], b: list[str], n: int) -> set[tuple[int, int, int]]:
@@ -62,6 +66,55 @@ def test_table_rows_in_chunks_equal_one_frame(monkeypatch) -> None:
     pd.testing.assert_frame_equal(table.frame(), expected)
     empty = TableRows(["doc_id", "n"], ["doc_id"]).frame()
     assert list(empty.columns) == ["doc_id", "n"] and empty.empty
+
+
+MENTIONS = [  # two documents in order, rows within each in no order
+    {"doc_id": "a", "sent_id": 2, "start": 30, "end": 35, "entity": "Turkey", "target": True},
+    {"doc_id": "a", "sent_id": None, "start": 0, "end": 4, "entity": "Home", "target": False},
+    {"doc_id": "a", "sent_id": 1, "start": 10, "end": 15, "entity": "ISIS", "target": False},
+    {"doc_id": "b", "sent_id": 1, "start": 7, "end": 9, "entity": "YPG", "target": True},
+    {"doc_id": "b", "sent_id": 0, "start": 0, "end": 5, "entity": "Kobani", "target": False},
+]
+
+
+def write_mentions(path, monkeypatch) -> None:
+    monkeypatch.setattr(TableWriter, "CHUNK", 1)
+    monkeypatch.setattr(TableWriter, "ROW_GROUP", 2)
+    writer = TableWriter(path, "mentions")
+    writer.extend(MENTIONS[:3])
+    writer.extend(MENTIONS[3:])
+    writer.close()
+
+
+def test_table_written_as_rows_arrive_is_the_sorted_table(tmp_path, monkeypatch) -> None:
+    write_mentions(tmp_path / "m.parquet", monkeypatch)
+    assert pq.ParquetFile(tmp_path / "m.parquet").num_row_groups == 2  # a document each
+    expected = (
+        pd.DataFrame(MENTIONS)
+        .astype({"sent_id": "Int64", "doc_id": "str", "entity": "str"})
+        .sort_values(["doc_id", "start", "end"], ignore_index=True)
+    )
+    found = pd.read_parquet(tmp_path / "m.parquet")
+    pd.testing.assert_frame_equal(found[expected.columns], expected)
+    assert found["label"].isna().all() and str(found["label"].dtype) == "str"
+
+
+def test_table_writer_refuses_documents_out_of_order(tmp_path) -> None:
+    writer = TableWriter(tmp_path / "m.parquet", "mentions")
+    writer.extend(MENTIONS[3:])
+    with pytest.raises(ValueError, match="arrived after"):
+        writer.extend(MENTIONS[:3])
+
+
+def test_reading_part_of_a_table_holds_only_the_rows_wanted(tmp_path, monkeypatch) -> None:
+    write_mentions(tmp_path / "m.parquet", monkeypatch)
+    whole = pd.read_parquet(tmp_path / "m.parquet")
+    targets = read_table(tmp_path / "m.parquet", ["doc_id", "entity"], lambda m: m["entity"] > "J")
+    expected = whole.loc[whole["entity"] > "J", ["doc_id", "entity"]].reset_index(drop=True)
+    pd.testing.assert_frame_equal(targets, expected)
+    assert targets["entity"].tolist() == ["Turkey", "Kobani", "YPG"]
+    none = read_table(tmp_path / "m.parquet", ["sent_id", "start"], lambda m: m["start"] > 99)
+    assert none.empty and str(none["sent_id"].dtype) == "Int64"
 
 
 class CountingEngine(engine.Engine):
@@ -160,3 +213,25 @@ def test_reading_ahead_is_bounded(monkeypatch) -> None:
     # batches are two documents: 4 in flight and 3 waiting hold d00 to d13, so reading
     # the batch of d14 and d15 waits for the first result before d16 is read
     assert events.index("read d15") < events.index("kept d00") < events.index("read d16")
+
+
+class HalfCache:
+    """A cache holding every other document."""
+
+    def get(self, sha: str) -> dict | None:
+        return {"sentences": []} if int(sha.removeprefix("sha")) % 2 else None
+
+    def put(self, sha: str, result: dict) -> None:
+        pass
+
+
+def test_results_are_kept_in_reading_order_with_cache_hits(monkeypatch) -> None:
+    monkeypatch.setattr(engine, "annotate_blocks", lambda blocks: {"sentences": blocks})
+    docs = [(f"d{i:02d}", f"sha{i}", [{"text": "word " * 50}]) for i in range(40)]
+    kept: list[str] = []
+    with SlowEngine() as runner:  # hits are ready long before the annotated documents
+        counts = engine.run_documents(
+            docs, lambda doc_id, _: kept.append(doc_id), runner, HalfCache(), False, words=100
+        )
+    assert counts == {"documents": 40, "annotated": 20, "cached": 20}
+    assert kept == [doc[0] for doc in docs]

@@ -6,10 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from .memory import one_malloc_arena, use_system_allocator
 from .paths import FIGURES_DIR, PROCESSED_DIR, RAW_DIR
 
 
 def main(argv: list[str] | None = None) -> int:
+    one_malloc_arena()  # before anything starts a thread
     parser = argparse.ArgumentParser(prog="python -m helpers", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     p_build = sub.add_parser("build", help="raw articles -> Parquet tables")
@@ -62,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_cache and is_current(args.raw_dir, args.out, TABLES):
             print(f"up to date: {args.out} (input and pipeline unchanged)")
             return 0
-        from .build import build, use_system_allocator
+        from .build import build
 
         use_system_allocator()
         tables = build(
@@ -78,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         n_ok = int((arts["status"] == "ok").sum())
         print(
             f"{len(arts)} files: {n_ok} ok, {len(arts) - n_ok} rejected; "
-            f"{len(tables['sentences'])} sentences -> {args.out}"
+            f"{tables.rows('sentences')} sentences -> {args.out}"
         )
         return 0
     if args.command == "bench":

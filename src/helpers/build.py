@@ -18,49 +18,16 @@ import pyarrow as pa
 from tqdm import tqdm
 
 from .alignment import align_quotes, utterance_versions
-from .annotate import ANNOTATION_COLUMNS, ANNOTATION_ORDER
-from .cache import DocCache, write_stamp
+from .cache import DocCache, clear_stamp, write_stamp
 from .chain import chain_edges
-from .claims import match_claims
+from .claims import claim_entities, match_claims
 from .corpus import Article, doc_ids, list_inputs, load_article, outlet_labels, read_manifest
 from .distinctive import fightin_words, tfidf_terms
 from .engine import DocInput, Engine, run_documents
 from .reuse import reuse_tables
-from .schema import TABLES
-from .stance import hedge_survival
-
-ARTICLE_COLUMNS = [
-    "doc_id",
-    "file",
-    "sha256",
-    "status",
-    "reason",
-    "outlet",
-    "url",
-    "published",
-    "published_month",
-    "author",
-    "headline",
-    "n_words",
-    "text",
-    "encoding",
-    "n_lines",
-    "n_body_lines",
-    "metadata_evidence",
-]
-BLOCK_COLUMNS = [
-    "doc_id",
-    "block_id",
-    "line_start",
-    "line_end",
-    "role",
-    "is_body",
-    "text",
-    "start",
-    "end",
-    "reason",
-    "wraps",
-]
+from .schema import COLUMNS, ORDER
+from .stance import about_testimony, hedge_survival
+from .store import Tables, TableStore, TableWriter
 
 
 class TableRows:
@@ -96,8 +63,9 @@ class TableRows:
 
 
 def iter_articles(raw_dir: Path, progress: bool = True) -> Iterator[Article]:
-    """Every input file as an Article (rejected ones included), one at a time; manifest
-    problems are printed as warnings."""
+    """Every input file as an Article (rejected ones included), one at a time in the
+    order of their document ids, which orders every table; manifest problems are printed
+    as warnings."""
     manifest = read_manifest(raw_dir)
     paths = list_inputs(raw_dir)
     ids = doc_ids(paths)
@@ -110,7 +78,8 @@ def iter_articles(raw_dir: Path, progress: bool = True) -> Iterator[Article]:
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     first_seen: dict[str, str] = {}
-    for path in tqdm(paths, desc="articles", unit="file", disable=not progress, file=sys.stderr):
+    in_order = sorted(paths, key=ids.__getitem__)
+    for path in tqdm(in_order, desc="articles", unit="file", disable=not progress, file=sys.stderr):
         art = load_article(path, raw_dir, ids[path], manifest.rows.get(path.name))
         if art.sha256 and art.status == "ok":
             if art.sha256 in first_seen:
@@ -166,15 +135,16 @@ def block_rows(a: Article) -> Iterator[dict]:
 
 
 INPUT_COLUMNS = ["block_id", "role", "reason", "start", "line_start", "wraps", "text"]
+Rows = TableRows | TableWriter
 
 
 class ArticleReader:
-    """Reads a raw folder one file at a time into the articles and blocks tables."""
+    """Reads a raw folder one file at a time, adding each article's row and blocks to the
+    ``articles`` and ``blocks`` tables as it goes."""
 
-    def __init__(self, raw_dir: Path, progress: bool = True) -> None:
+    def __init__(self, raw_dir: Path, articles: Rows, blocks: Rows, progress: bool = True):
         self.raw_dir, self.progress = raw_dir, progress
-        self.articles = TableRows(ARTICLE_COLUMNS, ["doc_id"])
-        self.blocks = TableRows(BLOCK_COLUMNS, ["doc_id", "block_id"])
+        self.articles, self.blocks = articles, blocks
 
     def documents(self) -> Iterator[DocInput]:
         """Read every file, yielding (doc_id, sha256, body block rows) for each kept
@@ -190,17 +160,16 @@ class ArticleReader:
             if art.status == "ok" and body:
                 yield art.doc_id, art.sha256, body
 
-    def tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """The articles and blocks tables of everything read."""
-        blocks = self.blocks.frame().astype({"start": "Int64", "end": "Int64"})
-        return self.articles.frame(), blocks
+
+def in_memory(name: str) -> TableRows:
+    return TableRows(list(COLUMNS[name]), ORDER[name])
 
 
 def read_tables(raw_dir: Path, progress: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The articles and blocks tables of ``raw_dir``."""
-    reader = ArticleReader(raw_dir, progress)
-    deque(reader.documents(), maxlen=0)
-    return reader.tables()
+    articles, blocks = in_memory("articles"), in_memory("blocks")
+    deque(ArticleReader(raw_dir, articles, blocks, progress).documents(), maxlen=0)
+    return articles.frame(), blocks.frame().astype({"start": "Int64", "end": "Int64"})
 
 
 def most_cited_outlet(sources: pd.DataFrame) -> str:
@@ -236,25 +205,61 @@ def text_tables(texts: pd.Series, outlets: pd.Series) -> dict[str, pd.DataFrame]
     }
 
 
-def quote_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+def quote_tables(
+    store: TableStore, articles: pd.DataFrame, quotes: pd.DataFrame
+) -> dict[str, pd.DataFrame]:
     """Measures across articles from their sources and aligned quotes: shared quotes, the
-    attribution chain, and caveat survival."""
-    labels = outlet_labels(tables["articles"])
-    chain = chain_edges(
-        tables["articles"],
-        tables["blocks"],
-        tables["mentions"],
-        tables["quotes"],
-        tables["sources"],
-        labels,
-    )
-    return {
-        "utterances": utterance_versions(tables["quotes"], labels),
-        "chain": chain,
-        "caveats": hedge_survival(
-            tables["sentences"], tables["quotes"], chain, most_cited_outlet(tables["sources"])
+    attribution chain, and caveat survival. Of the large tables they read only the rows
+    they use: credit lines and quoted paragraphs, first mentions of cited media, and
+    sentences about the relayed testimony."""
+    labels = outlet_labels(articles)
+    sources = store.read("sources", list(COLUMNS["sources"]))
+    media = set(sources.loc[sources["source_type"] == "news_media", "source"])
+    quoted = set(zip(quotes["doc_id"], quotes["block_id"], strict=True))
+    blocks = store.read(
+        "blocks",
+        ["doc_id", "block_id", "role", "text", "line_start"],
+        lambda b: (
+            (b["role"] == "credit")
+            | pd.Series(
+                [k in quoted for k in zip(b["doc_id"], b["block_id"], strict=True)], b.index
+            )
         ),
+    )
+    mentions = store.read(
+        "mentions", ["doc_id", "entity", "line"], lambda m: m["entity"].isin(media)
+    )
+    chain = chain_edges(articles, blocks, mentions, quotes, sources, labels)
+    original = most_cited_outlet(sources)
+    about = store.read(
+        "sentences",
+        list(COLUMNS["sentences"]),
+        lambda s: about_testimony(s, quotes, chain, original),
+    )
+    firsts = store.read("sentences", ["doc_id"], lambda s: ~s["doc_id"].duplicated())
+    return {
+        "quotes": quotes,
+        "utterances": utterance_versions(quotes, labels),
+        "chain": chain,
+        "caveats": hedge_survival(about, quotes, chain, original, firsts["doc_id"].unique()),
     }
+
+
+def claim_inputs(store: TableStore) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """What ``match_claims`` reads: every sentence (all weigh in its TF-IDF), mentions
+    of the entities claims name, and the attributed or hedged sentences' stance."""
+    entities = claim_entities()
+    return (
+        store.read("sentences", ["doc_id", "sent_id", "line", "start", "end", "text"]),
+        store.read(
+            "mentions", ["doc_id", "sent_id", "entity"], lambda m: m["entity"].isin(entities)
+        ),
+        store.read(
+            "stance",
+            ["doc_id", "sent_id", "attributed", "n_hedges"],
+            lambda s: s["attributed"] | (s["n_hedges"] > 0),
+        ),
+    )
 
 
 def build(
@@ -266,32 +271,36 @@ def build(
     scheduler: str | None = None,
     use_cache: bool = True,
     timings: dict[str, float] | None = None,
-) -> dict[str, pd.DataFrame]:
+) -> Tables:
     """Build every table from ``raw_dir`` and write them as Parquet into ``out_dir``.
 
     The per-document stage runs on ``engine`` ("local": this process, or ``n_process``
     worker processes; "dask": a LocalCluster of ``n_process`` workers, or the cluster at
     ``scheduler``), reading unchanged documents from the cache in ``out_dir/.cache``.
-    Stage durations in seconds go into ``timings`` when given.
+    Per-article tables go to disk as their documents are done, and the measures across
+    articles read back only what they use. Stage durations in seconds go into
+    ``timings`` when given.
     """
     clock = Stopwatch(timings)
+    store = TableStore(out_dir)
     with Engine(engine, n_process, scheduler) as runner:  # workers load the model meanwhile
-        reader = ArticleReader(raw_dir, progress=False)
-        annotated = {
-            name: TableRows(["doc_id", *columns], ANNOTATION_ORDER[name])
-            for name, columns in ANNOTATION_COLUMNS.items()
-        }
-        tables: dict[str, pd.DataFrame] = {}
-        running = {}  # corpus measures on the engine
+        writers = {name: store.writer(name) for name in COLUMNS if name != "quotes"}
+        quotes = in_memory("quotes")  # aligned across articles before it is written
+        reader = ArticleReader(raw_dir, writers["articles"], writers["blocks"], progress=False)
+        corpus = {}
 
         def keep(doc_id: str, result: dict) -> None:
             for name, rows in result.items():
-                annotated[name].extend({"doc_id": doc_id, **row} for row in rows)
+                table = quotes if name == "quotes" else writers[name]
+                table.extend({"doc_id": doc_id, **row} for row in rows)
 
         def read() -> None:  # the text-only measures start beside the remaining annotation
             clock.lap("read (annotating meanwhile)")
-            tables["articles"], tables["blocks"] = reader.tables()
-            running["texts"] = runner.submit(text_tables, *article_texts(tables["articles"]))
+            for name in ("articles", "blocks"):
+                writers.pop(name).close()
+            articles = store.read("articles", ["doc_id", "status", "outlet", "text"])
+            corpus["texts"] = runner.submit(text_tables, *article_texts(articles))
+            corpus["articles"] = articles.drop(columns="text")
 
         stats = run_documents(
             reader.documents(),
@@ -308,31 +317,21 @@ def build(
                 f"({stats['cached']} from the cache)",
                 file=sys.stderr,
             )
-        tables.update({name: rows.frame() for name, rows in annotated.items()})
-        tables["mentions"] = tables["mentions"].astype({"sent_id": "Int64"})
-        claims = runner.submit(  # on a worker, while this process aligns quotes
-            match_claims,
-            tables["sentences"],
-            tables["mentions"][["doc_id", "sent_id", "entity"]],
-            tables["stance"][["doc_id", "sent_id", "attributed", "n_hedges"]],
-        )
-        tables["quotes"] = align_quotes(tables["quotes"])
+        for writer in writers.values():
+            writer.close()
+        claims = runner.submit(match_claims, *claim_inputs(store))  # beside the alignment
+        aligned = align_quotes(quotes.frame())
         clock.lap("assemble and align quotes")
-        tables.update(quote_tables(tables))
-        tables.update(claims=claims.result(), **running["texts"].result())
+        tables = quote_tables(store, corpus["articles"], aligned)
+        tables.update(claims=claims.result(), **corpus["texts"].result())
         clock.lap("corpus measures")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name in TABLES:
-        tables[name].to_parquet(out_dir / f"{name}.parquet", index=False)
+    for name, frame in tables.items():
+        store.write(name, frame)
+    clear_stamp(out_dir)
+    written = store.publish()
     write_stamp(raw_dir, out_dir)
     clock.lap("write")
-    return {name: tables[name] for name in TABLES}
-
-
-def use_system_allocator() -> None:
-    """Arrow's default allocator keeps freed pages for reuse; a build makes its large
-    tables once, so the system allocator, which hands them back, keeps its peak lower."""
-    pa.set_memory_pool(pa.system_memory_pool())
+    return written
 
 
 class Stopwatch:

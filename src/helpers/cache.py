@@ -55,6 +55,11 @@ def is_current(raw_dir: Path, out_dir: Path, tables: tuple[str, ...]) -> bool:
     )
 
 
+def clear_stamp(out_dir: Path) -> None:
+    """Tables being replaced are current for no input."""
+    (out_dir / STAMP).unlink(missing_ok=True)
+
+
 def write_stamp(raw_dir: Path, out_dir: Path) -> None:
     (out_dir / STAMP).write_text(input_fingerprint(raw_dir))
 

@@ -19,6 +19,11 @@ def claims() -> list[dict]:
     return read_toml("claims.toml")["claim"]
 
 
+def claim_entities() -> set[str]:
+    """Every entity a claim requires: mentions of any other never decide a match."""
+    return {e for c in claims() for e in [*c["requires"], *c.get("also", [])]}
+
+
 def match_claims(
     sentences: pd.DataFrame, mentions: pd.DataFrame, stance: pd.DataFrame
 ) -> pd.DataFrame:
@@ -27,6 +32,8 @@ def match_claims(
     Status of each match: ``attributed`` when the sentence is quoted or carries an
     attribution, ``hedged`` when the outlet's own sentence hedges, else ``asserted``.
     ``similarity`` is the TF-IDF cosine between the sentence and the claim's wording.
+    Every sentence counts for the TF-IDF weights; ``mentions`` need only be those of
+    ``claim_entities()`` and ``stance`` only the attributed or hedged sentences.
     """
     keys = list(zip(sentences["doc_id"], sentences["sent_id"], strict=True))
     position = {key: i for i, key in enumerate(keys)}

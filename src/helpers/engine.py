@@ -176,19 +176,28 @@ def run_documents(
     words: int = BATCH_WORDS,
     on_read: Callable[[], None] | None = None,
 ) -> dict[str, int]:
-    """Hand every document's results to ``keep`` (from the cache where possible, else
-    annotated on ``engine`` in tasks of about ``words`` words, then cached) and say how
-    many of each. Reading ``docs`` goes on while the workers annotate; ``on_read`` is
-    called once all are read, while the last tasks run."""
+    """Hand every document's results to ``keep``, in the order of ``docs`` (from the cache
+    where possible, else annotated on ``engine`` in tasks of about ``words`` words, then
+    cached) and say how many of each. Reading ``docs`` goes on while the workers
+    annotate; ``on_read`` is called once all are read, while the last tasks run."""
     counts = {"documents": 0, "annotated": 0, "cached": 0}
     shas: dict[str, str] = {}
+    order: deque[str] = deque()  # documents read and not yet kept
+    early: dict[str, dict] = {}  # results that came before an earlier document's
+
+    def finish(doc_id: str, result: dict) -> None:
+        early[doc_id] = result
+        while order and order[0] in early:
+            first = order.popleft()
+            keep(first, early.pop(first))
+
     waiting: deque[bytes] = deque()
     in_flight: deque = deque()
     bar = tqdm(desc="annotate", unit="doc", disable=not progress, file=sys.stderr)
 
     def collect(task) -> None:
         for doc_id, result in task.result():
-            keep(doc_id, result)
+            finish(doc_id, result)
             if cache is not None:
                 cache.put(shas.pop(doc_id), result)
             counts["annotated"] += 1
@@ -204,12 +213,13 @@ def run_documents(
     def todo() -> Iterator[DocInput]:
         for doc_id, sha, blocks in docs:
             counts["documents"] += 1
+            order.append(doc_id)
             hit = cache.get(sha) if cache is not None else None
             if hit is None:
                 shas[doc_id] = sha
                 yield doc_id, sha, blocks
             else:
-                keep(doc_id, hit)
+                finish(doc_id, hit)
                 counts["cached"] += 1
                 bar.update()
 

@@ -1,4 +1,9 @@
-"""Names of the tables ``python -m helpers build`` writes (one Parquet file each)."""
+"""Names of the tables ``python -m helpers build`` writes (one Parquet file each), and the
+column types of the per-article tables, which are written as their rows arrive.
+
+Types are pandas dtypes as the tables read back: ``Int64`` is an integer column with
+gaps, ``list[int64]`` a list of integers per row.
+"""
 
 TABLES = (
     "articles",
@@ -17,3 +22,121 @@ TABLES = (
     "claims",
     "caveats",
 )
+
+COLUMNS: dict[str, dict[str, str]] = {
+    "articles": {
+        "doc_id": "str",
+        "file": "str",
+        "sha256": "str",
+        "status": "str",
+        "reason": "str",
+        "outlet": "str",
+        "url": "str",
+        "published": "str",
+        "published_month": "str",
+        "author": "str",
+        "headline": "str",
+        "n_words": "int64",
+        "text": "str",
+        "encoding": "str",
+        "n_lines": "int64",
+        "n_body_lines": "int64",
+        "metadata_evidence": "str",
+    },
+    "blocks": {
+        "doc_id": "str",
+        "block_id": "int64",
+        "line_start": "int64",
+        "line_end": "int64",
+        "role": "str",
+        "is_body": "bool",
+        "text": "str",
+        "start": "Int64",
+        "end": "Int64",
+        "reason": "str",
+        "wraps": "list[int64]",
+    },
+    "sentences": {
+        "doc_id": "str",
+        "sent_id": "int64",
+        "block_id": "int64",
+        "start": "int64",
+        "end": "int64",
+        "text": "str",
+        "line": "int64",
+    },
+    "mentions": {
+        "doc_id": "str",
+        "sent_id": "Int64",
+        "block_id": "int64",
+        "start": "int64",
+        "end": "int64",
+        "line": "int64",
+        "surface": "str",
+        "entity": "str",
+        "label": "str",
+        "form": "str",
+        "alias": "str",
+        "target": "bool",
+        "source": "str",
+    },
+    "quotes": {
+        "doc_id": "str",
+        "quote_id": "int64",
+        "block_id": "int64",
+        "line": "int64",
+        "start": "int64",
+        "end": "int64",
+        "text": "str",
+        "speaker": "str",
+        "speaker_surface": "str",
+        "cue": "str",
+        "kind": "str",
+        "phrase": "str",
+    },
+    "sources": {
+        "doc_id": "str",
+        "source": "str",
+        "source_type": "str",
+        "cue": "str",
+        "n": "int64",
+    },
+    "labels": {
+        "doc_id": "str",
+        "sent_id": "int64",
+        "block_id": "int64",
+        "start": "int64",
+        "end": "int64",
+        "line": "int64",
+        "entity": "str",
+        "label": "str",
+        "relation": "str",
+        "surface": "str",
+    },
+    "stance": {
+        "doc_id": "str",
+        "sent_id": "int64",
+        "line": "int64",
+        "start": "int64",
+        "end": "int64",
+        "n_words": "int64",
+        "n_hedges": "int64",
+        "n_boosters": "int64",
+        "hedges": "str",
+        "boosters": "str",
+        "attributed": "bool",
+        "voice": "str",
+        "names_study_entity": "bool",
+    },
+}
+# Row order of each: by document first, so a table written a document at a time is sorted.
+ORDER: dict[str, list[str]] = {
+    "articles": ["doc_id"],
+    "blocks": ["doc_id", "block_id"],
+    "sentences": ["doc_id", "sent_id"],
+    "mentions": ["doc_id", "start", "end"],
+    "quotes": ["doc_id", "quote_id"],
+    "sources": ["doc_id", "source", "cue"],
+    "labels": ["doc_id", "start", "end", "label"],
+    "stance": ["doc_id", "sent_id"],
+}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
 
 import numpy as np
@@ -104,17 +105,12 @@ def attribution_density(stance: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index()
 
 
-def hedge_survival(
+def about_testimony(
     sentences: pd.DataFrame, quotes: pd.DataFrame, chain: pd.DataFrame, original: str
-) -> pd.DataFrame:
-    """Per article: does it keep the original outlet's verification caveat about the
-    testimony it relays (``kept``), soften it to distancing words (``softened``), drop it
-    (``dropped``), or not relay that outlet at all (``not relayed``)?
-
-    Only sentences about the relayed testimony count: those naming ``original`` or a
-    speaker it is quoted as relaying (chain edges ``original -> speaker``), and sentences
-    in paragraphs holding quotes of those speakers.
-    """
+) -> pd.Series:
+    """Which sentences are about the testimony relayed from ``original``: those naming it
+    or a speaker it is quoted as relaying (chain edges ``original -> speaker``), and those
+    in paragraphs holding quotes of those speakers."""
     speakers = set(
         chain.loc[(chain["source"] == original) & (chain["relation"] == "quotes"), "target"]
     )
@@ -129,8 +125,27 @@ def hedge_survival(
     in_quoted = pd.Series(
         [k in quoted_blocks for k in zip(sentences["doc_id"], sentences["block_id"], strict=True)],
         index=sentences.index,
+        dtype=bool,
     )
-    about = sentences[names_it | in_quoted]
+    return names_it | in_quoted
+
+
+def hedge_survival(
+    sentences: pd.DataFrame,
+    quotes: pd.DataFrame,
+    chain: pd.DataFrame,
+    original: str,
+    doc_ids: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Per article (``doc_ids``, by default those with ``sentences``): does it keep the
+    original outlet's verification caveat about the testimony it relays (``kept``),
+    soften it to distancing words (``softened``), drop it (``dropped``), or not relay
+    that outlet at all (``not relayed``)?
+
+    Only sentences about the relayed testimony count (``about_testimony``), so
+    ``sentences`` may hold just those.
+    """
+    about = sentences[about_testimony(sentences, quotes, chain, original)]
     verdict = about["text"].map(caveat)
     rank = verdict.map({"kept": 0, "softened": 1, "dropped": 2})
     best = (
@@ -142,7 +157,7 @@ def hedge_survival(
     )
     counts = about.groupby("doc_id").size()
     rows = []
-    for doc_id in sorted(sentences["doc_id"].unique()):
+    for doc_id in sorted(sentences["doc_id"].unique() if doc_ids is None else doc_ids):
         row = {
             "doc_id": doc_id,
             "original": original,

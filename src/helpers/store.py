@@ -1,0 +1,153 @@
+"""The tables of a build on disk: per-article tables written to Parquet as their rows
+arrive, read back a few columns and only the rows a stage needs, so no process holds a
+whole table however large the corpus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .schema import COLUMNS, ORDER, TABLES
+
+ARROW_TYPES = {
+    "str": pa.large_string(),
+    "int64": pa.int64(),
+    "Int64": pa.int64(),
+    "bool": pa.bool_(),
+    "list[int64]": pa.list_(pa.int64()),
+}
+
+
+def arrow_schema(name: str) -> pa.Schema:
+    """The Arrow schema of a per-article table, with the pandas metadata that gives its
+    columns their dtypes when read back."""
+    types = COLUMNS[name]
+    plain = pa.schema([(column, ARROW_TYPES[t]) for column, t in types.items()])
+    empty = pd.DataFrame(
+        {c: pd.Series(dtype=object if t.startswith("list") else t) for c, t in types.items()}
+    )
+    return pa.Table.from_pandas(empty, schema=plain, preserve_index=False).schema
+
+
+class TableWriter:
+    """One per-article table written to Parquet as its rows arrive. Rows come a whole
+    document at a time, documents in order; each row group is sorted by the table's
+    order, which starts with the document, so the file is the table sorted as a whole."""
+
+    CHUNK = 2_000  # rows held as Python dicts at a time
+    ROW_GROUP = 65_536  # rows held in Arrow before they are written
+
+    def __init__(self, path: Path, name: str) -> None:
+        self.schema, self.order = arrow_schema(name), ORDER[name]
+        self.file = pq.ParquetWriter(path, self.schema)
+        self.rows: list[dict] = []
+        self.chunks: list[pa.Table] = []
+        self.held = 0  # rows in chunks
+        self.last = ""  # the latest document
+
+    def extend(self, rows: Iterable[dict]) -> None:
+        """Add the rows of one or more whole documents, later in order than any before."""
+        rows = list(rows)
+        if rows and rows[0]["doc_id"] < self.last:
+            raise ValueError(f"{rows[0]['doc_id']!r} arrived after {self.last!r}")
+        self.rows.extend(rows)
+        if rows:
+            self.last = rows[-1]["doc_id"]
+        if len(self.rows) >= self.CHUNK:
+            self._compact()
+        if self.held >= self.ROW_GROUP:
+            self._write()
+
+    def _compact(self) -> None:
+        if self.rows:
+            self.chunks.append(pa.Table.from_pylist(self.rows, schema=self.schema))
+            self.held += len(self.rows)
+            self.rows = []
+
+    def _write(self) -> None:
+        self._compact()
+        if self.chunks:
+            table = pa.concat_tables(self.chunks)
+            self.file.write_table(table.sort_by([(column, "ascending") for column in self.order]))
+            self.chunks, self.held = [], 0
+
+    def close(self) -> None:
+        self._write()
+        self.file.close()
+
+
+def read_table(
+    path: Path, columns: list[str], where: Callable[[pd.DataFrame], pd.Series] | None = None
+) -> pd.DataFrame:
+    """``columns`` of the table at ``path``, only the rows ``where`` keeps, read one row
+    group at a time so that only those rows are ever held."""
+    file = pq.ParquetFile(path)
+    parts = []
+    for group in range(file.num_row_groups):
+        part = file.read_row_group(group, columns=columns).to_pandas()
+        parts.append(part if where is None else part[where(part)])
+    if not parts:
+        return file.schema_arrow.empty_table().select(columns).to_pandas()
+    return pd.concat(parts, ignore_index=True)
+
+
+class TableStore:
+    """The tables of one build in ``folder``, written under temporary names and renamed
+    into place together, so a build that stops half way leaves the previous tables."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
+
+    def part(self, name: str) -> Path:
+        return self.folder / f".{name}.parquet.part"
+
+    def writer(self, name: str) -> TableWriter:
+        return TableWriter(self.part(name), name)
+
+    def write(self, name: str, frame: pd.DataFrame) -> None:
+        frame.to_parquet(self.part(name), index=False)
+
+    def read(
+        self,
+        name: str,
+        columns: list[str],
+        where: Callable[[pd.DataFrame], pd.Series] | None = None,
+    ) -> pd.DataFrame:
+        """Columns and rows of a table written (and closed) in this build."""
+        return read_table(self.part(name), columns, where)
+
+    def publish(self) -> Tables:
+        for name in TABLES:
+            self.part(name).replace(self.folder / f"{name}.parquet")
+        return Tables(self.folder)
+
+
+class Tables(Mapping):
+    """The tables in a folder by name, each read from its Parquet file when asked for."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def path(self, name: str) -> Path:
+        if name not in TABLES:
+            raise KeyError(name)
+        return self.folder / f"{name}.parquet"
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return pd.read_parquet(self.path(name))
+
+    def rows(self, name: str) -> int:
+        """How many rows the table has, without reading it."""
+        return pq.ParquetFile(self.path(name)).metadata.num_rows
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(TABLES)
+
+    def __len__(self) -> int:
+        return len(TABLES)
