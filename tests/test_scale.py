@@ -79,7 +79,7 @@ MENTIONS = [  # two documents in order, rows within each in no order
 
 def write_mentions(path, monkeypatch) -> None:
     monkeypatch.setattr(TableWriter, "CHUNK", 1)
-    monkeypatch.setattr(TableWriter, "ROW_GROUP", 2)
+    monkeypatch.setattr(TableWriter, "ROW_GROUP_BYTES", 1)
     writer = TableWriter(path, "mentions")
     writer.extend(MENTIONS[:3])
     writer.extend(MENTIONS[3:])

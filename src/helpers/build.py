@@ -7,11 +7,13 @@ Output is deterministic: a rebuild of unchanged input writes identical tables.
 
 from __future__ import annotations
 
+import io
 import sys
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -245,12 +247,13 @@ def quote_tables(
     }
 
 
-def claim_inputs(store: TableStore) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """What ``match_claims`` reads: every sentence (all weigh in its TF-IDF), mentions
-    of the entities claims name, and the attributed or hedged sentences' stance."""
+def claim_inputs(store: TableStore) -> tuple[bytes, pd.DataFrame, pd.DataFrame]:
+    """What ``claim_tables`` reads: the sentences table's file (every sentence weighs in
+    the TF-IDF), mentions of the entities claims name, and the attributed or hedged
+    sentences' stance."""
     entities = claim_entities()
     return (
-        store.read("sentences", ["doc_id", "sent_id", "line", "start", "end", "text"]),
+        store.file("sentences"),
         store.read(
             "mentions", ["doc_id", "sent_id", "entity"], lambda m: m["entity"].isin(entities)
         ),
@@ -260,6 +263,26 @@ def claim_inputs(store: TableStore) -> tuple[pd.DataFrame, pd.DataFrame, pd.Data
             lambda s: s["attributed"] | (s["n_hedges"] > 0),
         ),
     )
+
+
+def claim_tables(
+    sentences: bytes, mentions: pd.DataFrame, stance: pd.DataFrame
+) -> dict[str, pd.DataFrame]:
+    """The claims table, from the sentences table's Parquet file."""
+    columns = ["doc_id", "sent_id", "line", "start", "end", "text"]
+    text = pd.read_parquet(io.BytesIO(sentences), columns=columns)
+    return {"claims": match_claims(text, mentions, stance)}
+
+
+def encoded(fn: Callable[..., dict[str, pd.DataFrame]], *args: Any) -> dict[str, bytes]:
+    """``fn``'s tables as Parquet files. Run on a worker, so that the main process
+    receives a fraction of the frames' size and writes them as they are."""
+    files = {}
+    for name, frame in fn(*args).items():
+        buffer = io.BytesIO()
+        frame.to_parquet(buffer, index=False)
+        files[name] = buffer.getvalue()
+    return files
 
 
 def build(
@@ -299,7 +322,7 @@ def build(
             for name in ("articles", "blocks"):
                 writers.pop(name).close()
             articles = store.read("articles", ["doc_id", "status", "outlet", "text"])
-            corpus["texts"] = runner.submit(text_tables, *article_texts(articles))
+            corpus["texts"] = runner.submit(encoded, text_tables, *article_texts(articles))
             corpus["articles"] = articles.drop(columns="text")
 
         stats = run_documents(
@@ -319,14 +342,17 @@ def build(
             )
         for writer in writers.values():
             writer.close()
-        claims = runner.submit(match_claims, *claim_inputs(store))  # beside the alignment
+        claims = runner.submit(encoded, claim_tables, *claim_inputs(store))  # beside alignment
         aligned = align_quotes(quotes.frame())
         clock.lap("assemble and align quotes")
-        tables = quote_tables(store, corpus["articles"], aligned)
-        tables.update(claims=claims.result(), **corpus["texts"].result())
+        tables: dict[str, pd.DataFrame | bytes] = {
+            **quote_tables(store, corpus["articles"], aligned),
+            **claims.result(),
+            **corpus["texts"].result(),
+        }
         clock.lap("corpus measures")
-    for name, frame in tables.items():
-        store.write(name, frame)
+    for name, table in tables.items():
+        store.write(name, table)
     clear_stamp(out_dir)
     written = store.publish()
     write_stamp(raw_dir, out_dir)

@@ -30,6 +30,7 @@ from .nlp import get_nlp
 ENGINES = ("local", "dask")
 BATCH_WORDS = 10_000  # words per task: amortises scheduling, keeps the last task short
 IN_FLIGHT = 2  # tasks per worker submitted ahead of the results read
+SCATTER_BYTES = 1 << 20  # a batch's pickle is ~75 kB
 READ_AHEAD = 1_000  # batches read ahead of the workers: ~10 M words, ~75 MB pickled
 
 # Housekeeping of LocalCluster workers that feeds the dashboard, which is off: the
@@ -86,6 +87,14 @@ class _Deferred:
         """Runs the task: this process is its only worker, so reading waits for it."""
         self.result()
         return True
+
+
+def _is_data(arg: Any) -> bool:
+    """A table, or bytes larger than a batch of documents (dask warns of task graphs of
+    a few MB)."""
+    return isinstance(arg, pd.Series | pd.DataFrame) or (
+        isinstance(arg, bytes) and len(arg) > SCATTER_BYTES
+    )
 
 
 class Engine:
@@ -149,10 +158,8 @@ class Engine:
     def submit(self, fn: Callable, *args: Any) -> Any:
         if self._client is not None:
             client = self._client.result()
-            # tables go to the workers as data, not inside the task graph
-            args = tuple(
-                client.scatter(a) if isinstance(a, pd.Series | pd.DataFrame) else a for a in args
-            )
+            # tables and files go to the workers as data, not inside the task graph
+            args = tuple(client.scatter(a) if _is_data(a) else a for a in args)
             return client.submit(fn, *args, pure=False)
         if self._pool is not None:
             return self._pool.submit(fn, *args)

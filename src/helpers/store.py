@@ -40,14 +40,14 @@ class TableWriter:
     order, which starts with the document, so the file is the table sorted as a whole."""
 
     CHUNK = 2_000  # rows held as Python dicts at a time
-    ROW_GROUP = 65_536  # rows held in Arrow before they are written
+    ROW_GROUP_BYTES = 8 << 20  # held in Arrow before they are written, however long the rows
 
     def __init__(self, path: Path, name: str) -> None:
         self.schema, self.order = arrow_schema(name), ORDER[name]
         self.file = pq.ParquetWriter(path, self.schema)
         self.rows: list[dict] = []
         self.chunks: list[pa.Table] = []
-        self.held = 0  # rows in chunks
+        self.held = 0  # bytes in chunks
         self.last = ""  # the latest document
 
     def extend(self, rows: Iterable[dict]) -> None:
@@ -60,13 +60,13 @@ class TableWriter:
             self.last = rows[-1]["doc_id"]
         if len(self.rows) >= self.CHUNK:
             self._compact()
-        if self.held >= self.ROW_GROUP:
+        if self.held >= self.ROW_GROUP_BYTES:
             self._write()
 
     def _compact(self) -> None:
         if self.rows:
             self.chunks.append(pa.Table.from_pylist(self.rows, schema=self.schema))
-            self.held += len(self.rows)
+            self.held += self.chunks[-1].nbytes
             self.rows = []
 
     def _write(self) -> None:
@@ -110,8 +110,16 @@ class TableStore:
     def writer(self, name: str) -> TableWriter:
         return TableWriter(self.part(name), name)
 
-    def write(self, name: str, frame: pd.DataFrame) -> None:
-        frame.to_parquet(self.part(name), index=False)
+    def write(self, name: str, table: pd.DataFrame | bytes) -> None:
+        """Write a table given as a frame or as the bytes of its Parquet file."""
+        if isinstance(table, bytes):
+            self.part(name).write_bytes(table)
+        else:
+            table.to_parquet(self.part(name), index=False)
+
+    def file(self, name: str) -> bytes:
+        """The Parquet file of a table written (and closed) in this build."""
+        return self.part(name).read_bytes()
 
     def read(
         self,
