@@ -224,14 +224,18 @@ def test_per_article_tables_have_the_declared_columns_and_types(tmp_path: Path) 
 
 
 def test_a_build_that_stops_leaves_the_previous_tables(monkeypatch, tmp_path: Path) -> None:
-    build(RAW_DIR, tmp_path, progress=False)
-    before = {p.name: p.read_bytes() for p in tmp_path.glob("*.parquet")}
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    shutil.copytree(RAW_DIR, raw)
+    build(raw, out, progress=False)
+    before = {p.name: p.read_bytes() for p in out.glob("*.parquet")}
 
     def fail(quotes):
         raise RuntimeError("stopped")
 
+    (raw / "zz_new.txt").write_text(GOOD, encoding="utf-8")  # every table would change
     monkeypatch.setattr(build_module, "align_quotes", fail)
     with pytest.raises(RuntimeError, match="stopped"):
-        build(RAW_DIR, tmp_path, progress=False, use_cache=False)
-    assert {p.name: p.read_bytes() for p in tmp_path.glob("*.parquet")} == before
-    assert is_current(RAW_DIR, tmp_path, TABLES)  # the input they were built from
+        build(raw, out, progress=False)
+    assert {p.name: p.read_bytes() for p in out.glob("*.parquet")} == before
+    (raw / "zz_new.txt").unlink()
+    assert is_current(raw, out, TABLES)  # still stamped with the input they came from
