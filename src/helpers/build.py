@@ -23,7 +23,15 @@ from .alignment import align_quotes, utterance_versions
 from .cache import DocCache, clear_stamp, write_stamp
 from .chain import chain_edges
 from .claims import claim_entities, match_claims
-from .corpus import Article, doc_ids, list_inputs, load_article, outlet_labels, read_manifest
+from .corpus import (
+    Article,
+    doc_ids,
+    in_blocks,
+    list_inputs,
+    load_article,
+    outlet_labels,
+    read_manifest,
+)
 from .distinctive import fightin_words, tfidf_terms
 from .engine import DocInput, Engine, run_documents
 from .reuse import reuse_tables
@@ -221,12 +229,7 @@ def quote_tables(
     blocks = store.read(
         "blocks",
         ["doc_id", "block_id", "role", "text", "line_start"],
-        lambda b: (
-            (b["role"] == "credit")
-            | pd.Series(
-                [k in quoted for k in zip(b["doc_id"], b["block_id"], strict=True)], b.index
-            )
-        ),
+        lambda b: (b["role"] == "credit") | in_blocks(b, quoted),
     )
     mentions = store.read(
         "mentions", ["doc_id", "entity", "line"], lambda m: m["entity"].isin(media)

@@ -228,3 +228,9 @@ def _apply_manifest(art: Article, row: dict | None) -> None:
 def outlet_labels(articles: pd.DataFrame) -> pd.Series:
     """A display name per document: the outlet, or the document id when it is unknown."""
     return articles["outlet"].fillna(articles["doc_id"]).set_axis(articles["doc_id"])
+
+
+def in_blocks(rows: pd.DataFrame, blocks: set[tuple[str, int]]) -> pd.Series:
+    """Whether each row's (doc_id, block_id) is one of ``blocks``."""
+    keys = zip(rows["doc_id"], rows["block_id"], strict=True)
+    return pd.Series([k in blocks for k in keys], index=rows.index, dtype=bool)

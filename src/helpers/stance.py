@@ -9,7 +9,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from .corpus import outlet_labels
+from .corpus import in_blocks, outlet_labels
 from .lexicons import read_toml
 
 
@@ -122,12 +122,7 @@ def about_testimony(
         if names
         else pd.Series(False, index=sentences.index)
     )
-    in_quoted = pd.Series(
-        [k in quoted_blocks for k in zip(sentences["doc_id"], sentences["block_id"], strict=True)],
-        index=sentences.index,
-        dtype=bool,
-    )
-    return names_it | in_quoted
+    return names_it | in_blocks(sentences, quoted_blocks)
 
 
 def hedge_survival(
