@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
-from .build import ArticleReader, build, in_memory, read_tables
+from .build import build, in_memory, read_articles, read_tables
 from .clean import words
 from .memory import one_malloc_arena, use_system_allocator
 from .paths import RAW_DIR
@@ -84,8 +84,8 @@ def _run_bare(raw: str, n_process: int) -> dict:
     from .nlp import get_nlp
 
     # exactly the blocks the build's engines parse
-    reader = ArticleReader(Path(raw), in_memory("articles"), in_memory("blocks"), False)
-    texts = [b["text"] for _, _, doc in reader.documents() for b in doc]
+    docs = read_articles(Path(raw), in_memory("articles"), in_memory("blocks"), False)
+    texts = [b["text"] for _, _, doc in docs for b in doc]
     nlp = get_nlp()
     start = time.perf_counter()
     for _ in nlp.pipe(texts, batch_size=64, n_process=n_process):

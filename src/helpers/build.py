@@ -11,18 +11,17 @@ import io
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyarrow as pa
 from tqdm import tqdm
 
 from .alignment import align_quotes, utterance_versions
 from .cache import DocCache, clear_stamp, write_stamp
 from .chain import chain_edges
-from .claims import claim_entities, match_claims
+from .claims import claim_entities, match_claims, sets_status
 from .corpus import (
     Article,
     doc_ids,
@@ -37,39 +36,7 @@ from .engine import DocInput, Engine, run_documents
 from .reuse import reuse_tables
 from .schema import COLUMNS, ORDER
 from .stance import about_testimony, hedge_survival
-from .store import Tables, TableStore, TableWriter
-
-
-class TableRows:
-    """Rows of one table gathered in Arrow chunks: compact however many rows arrive."""
-
-    CHUNK = 2_000  # rows held as Python dicts at a time
-
-    def __init__(self, columns: list[str], order: list[str]) -> None:
-        self.columns, self.order = columns, order
-        self.rows: list[dict] = []
-        self.chunks: list[pa.Table] = []
-
-    def extend(self, rows: Iterable[dict]) -> None:
-        self.rows.extend(rows)
-        if len(self.rows) >= self.CHUNK:
-            self._flush()
-
-    def _flush(self) -> None:
-        if self.rows:
-            self.chunks.append(pa.Table.from_pylist(self.rows))
-            self.rows = []
-
-    def frame(self) -> pd.DataFrame:
-        """All rows as a data frame in the table's row order (the rows move into it)."""
-        self._flush()
-        if not self.chunks:
-            return pd.DataFrame(columns=self.columns)
-        table = pa.concat_tables(self.chunks, promote_options="permissive").select(self.columns)
-        self.chunks = []  # the frame holds the rows from here on
-        frame = table.to_pandas()
-        del table  # before sorting, which copies
-        return frame.sort_values(self.order, kind="stable").reset_index(drop=True)
+from .store import TableRows, Tables, TableStore
 
 
 def iter_articles(raw_dir: Path, progress: bool = True) -> Iterator[Article]:
@@ -145,30 +112,24 @@ def block_rows(a: Article) -> Iterator[dict]:
 
 
 INPUT_COLUMNS = ["block_id", "role", "reason", "start", "line_start", "wraps", "text"]
-Rows = TableRows | TableWriter
 
 
-class ArticleReader:
-    """Reads a raw folder one file at a time, adding each article's row and blocks to the
-    ``articles`` and ``blocks`` tables as it goes."""
-
-    def __init__(self, raw_dir: Path, articles: Rows, blocks: Rows, progress: bool = True):
-        self.raw_dir, self.progress = raw_dir, progress
-        self.articles, self.blocks = articles, blocks
-
-    def documents(self) -> Iterator[DocInput]:
-        """Read every file, yielding (doc_id, sha256, body block rows) for each kept
-        article with a body, the engines' input, as soon as it is read. Blocks of
-        rejected pages stay visible for the audit; a duplicate's would count twice."""
-        for art in iter_articles(self.raw_dir, self.progress):
-            self.articles.extend([article_row(art)])
-            if art.reason.startswith("duplicate of"):
-                continue
-            rows = list(block_rows(art))
-            self.blocks.extend(rows)
-            body = [{k: row[k] for k in INPUT_COLUMNS} for row in rows if row["is_body"]]
-            if art.status == "ok" and body:
-                yield art.doc_id, art.sha256, body
+def read_articles(
+    raw_dir: Path, articles: TableRows, blocks: TableRows, progress: bool = True
+) -> Iterator[DocInput]:
+    """Read every file, adding its row to ``articles`` and its blocks to ``blocks``, and
+    yield (doc_id, sha256, body block rows) for each kept article with a body, the
+    engines' input, as soon as it is read. Blocks of rejected pages stay visible for the
+    audit; a duplicate's would count twice."""
+    for art in iter_articles(raw_dir, progress):
+        articles.extend([article_row(art)])
+        if art.reason.startswith("duplicate of"):
+            continue
+        rows = list(block_rows(art))
+        blocks.extend(rows)
+        body = [{k: row[k] for k in INPUT_COLUMNS} for row in rows if row["is_body"]]
+        if art.status == "ok" and body:
+            yield art.doc_id, art.sha256, body
 
 
 def in_memory(name: str) -> TableRows:
@@ -178,7 +139,7 @@ def in_memory(name: str) -> TableRows:
 def read_tables(raw_dir: Path, progress: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The articles and blocks tables of ``raw_dir``."""
     articles, blocks = in_memory("articles"), in_memory("blocks")
-    deque(ArticleReader(raw_dir, articles, blocks, progress).documents(), maxlen=0)
+    deque(read_articles(raw_dir, articles, blocks, progress), maxlen=0)
     return articles.frame(), blocks.frame().astype({"start": "Int64", "end": "Int64"})
 
 
@@ -263,7 +224,7 @@ def claim_inputs(store: TableStore) -> tuple[bytes, pd.DataFrame, pd.DataFrame]:
         store.read(
             "stance",
             ["doc_id", "sent_id", "attributed", "n_hedges"],
-            lambda s: s["attributed"] | (s["n_hedges"] > 0),
+            sets_status,
         ),
     )
 
@@ -312,7 +273,6 @@ def build(
     with Engine(engine, n_process, scheduler) as runner:  # workers load the model meanwhile
         writers = {name: store.writer(name) for name in COLUMNS if name != "quotes"}
         quotes = in_memory("quotes")  # aligned across articles before it is written
-        reader = ArticleReader(raw_dir, writers["articles"], writers["blocks"], progress=False)
         corpus = {}
 
         def keep(doc_id: str, result: dict) -> None:
@@ -329,7 +289,7 @@ def build(
             corpus["articles"] = articles.drop(columns="text")
 
         stats = run_documents(
-            reader.documents(),
+            read_articles(raw_dir, writers["articles"], writers["blocks"], progress=False),
             keep,
             runner,
             DocCache(out_dir / ".cache") if use_cache else None,

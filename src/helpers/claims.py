@@ -24,6 +24,11 @@ def claim_entities() -> set[str]:
     return {e for c in claims() for e in [*c["requires"], *c.get("also", [])]}
 
 
+def sets_status(stance: pd.DataFrame) -> pd.Series:
+    """Sentences whose claim status is not the default ``asserted``: attributed or hedged."""
+    return stance["attributed"] | (stance["n_hedges"] > 0)
+
+
 def match_claims(
     sentences: pd.DataFrame, mentions: pd.DataFrame, stance: pd.DataFrame
 ) -> pd.DataFrame:

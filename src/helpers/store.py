@@ -34,20 +34,49 @@ def arrow_schema(name: str) -> pa.Schema:
     return pa.Table.from_pandas(empty, schema=plain, preserve_index=False).schema
 
 
-class TableWriter:
+class TableRows:
+    """Rows of one table gathered in Arrow chunks: compact however many rows arrive. Typed
+    by ``schema`` when given, else by the rows."""
+
+    CHUNK = 2_000  # rows held as Python dicts at a time
+
+    def __init__(self, columns: list[str], order: list[str], schema: pa.Schema | None = None):
+        self.columns, self.order, self.schema = columns, order, schema
+        self.rows: list[dict] = []
+        self.chunks: list[pa.Table] = []
+
+    def extend(self, rows: Iterable[dict]) -> None:
+        self.rows.extend(rows)
+        if len(self.rows) >= self.CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.rows:
+            self.chunks.append(pa.Table.from_pylist(self.rows, schema=self.schema))
+            self.rows = []
+
+    def frame(self) -> pd.DataFrame:
+        """All rows as a data frame in the table's row order (the rows move into it)."""
+        self._flush()
+        if not self.chunks:
+            return pd.DataFrame(columns=self.columns)
+        table = pa.concat_tables(self.chunks, promote_options="permissive").select(self.columns)
+        self.chunks = []  # the frame holds the rows from here on
+        frame = table.to_pandas()
+        del table  # before sorting, which copies
+        return frame.sort_values(self.order, kind="stable").reset_index(drop=True)
+
+
+class TableWriter(TableRows):
     """One per-article table written to Parquet as its rows arrive. Rows come a whole
     document at a time, documents in order; each row group is sorted by the table's
     order, which starts with the document, so the file is the table sorted as a whole."""
 
-    CHUNK = 2_000  # rows held as Python dicts at a time
     ROW_GROUP_BYTES = 8 << 20  # held in Arrow before they are written, however long the rows
 
     def __init__(self, path: Path, name: str) -> None:
-        self.schema, self.order = arrow_schema(name), ORDER[name]
+        super().__init__(list(COLUMNS[name]), ORDER[name], arrow_schema(name))
         self.file = pq.ParquetWriter(path, self.schema)
-        self.rows: list[dict] = []
-        self.chunks: list[pa.Table] = []
-        self.held = 0  # bytes in chunks
         self.last = ""  # the latest document
 
     def extend(self, rows: Iterable[dict]) -> None:
@@ -55,26 +84,18 @@ class TableWriter:
         rows = list(rows)
         if rows and rows[0]["doc_id"] < self.last:
             raise ValueError(f"{rows[0]['doc_id']!r} arrived after {self.last!r}")
-        self.rows.extend(rows)
         if rows:
             self.last = rows[-1]["doc_id"]
-        if len(self.rows) >= self.CHUNK:
-            self._compact()
-        if self.held >= self.ROW_GROUP_BYTES:
+        super().extend(rows)
+        if sum(chunk.nbytes for chunk in self.chunks) >= self.ROW_GROUP_BYTES:
             self._write()
 
-    def _compact(self) -> None:
-        if self.rows:
-            self.chunks.append(pa.Table.from_pylist(self.rows, schema=self.schema))
-            self.held += self.chunks[-1].nbytes
-            self.rows = []
-
     def _write(self) -> None:
-        self._compact()
+        self._flush()
         if self.chunks:
             table = pa.concat_tables(self.chunks)
             self.file.write_table(table.sort_by([(column, "ascending") for column in self.order]))
-            self.chunks, self.held = [], 0
+            self.chunks = []
 
     def close(self) -> None:
         self._write()
