@@ -97,14 +97,15 @@ def test_fightin_words_favours_the_words_an_outlet_uses_more() -> None:
         }
     )
     outlets = pd.Series({"a1": "A", "a2": "A", "b": "B", "c": "C"})
-    table = fightin_words(texts, outlets)
+    docs = list(zip(outlets, texts, strict=True))
+    table = fightin_words(docs)
     assert set(table["outlet"]) == {"A", "B", "C"}  # the two articles of A are pooled
     top = table.sort_values("z", ascending=False).groupby("outlet")["term"].first()
     assert top["A"] == "daesh"
     z = table.set_index(["outlet", "term"])["z"]
     assert z[("A", "daesh")] > 0 > z.get(("A", "isis"), -1)
     assert table.set_index(["outlet", "term"]).loc[("A", "daesh"), "count"] == 3
-    assert set(tfidf_terms(texts, outlets).query("outlet == 'A'")["term"]) >= {"daesh", "invasion"}
+    assert set(tfidf_terms(docs).query("outlet == 'A'")["term"]) >= {"daesh", "invasion"}
 
 
 def test_shared_passages_and_reuse_shares() -> None:

@@ -9,10 +9,14 @@ import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics.pairwise import cosine_similarity
 
+import helpers.distinctive as distinctive
 import helpers.engine as engine
+import helpers.reuse as reuse
 from helpers.build import TableRows
-from helpers.reuse import _passages, corpus_words
+from helpers.reuse import _passages, text_words
 from helpers.store import TableWriter, read_table
 
 
@@ -38,12 +42,85 @@ def naive_runs(a: list[str], b: list[str], n: int) -> set[tuple[int, int, int]]:
     st.integers(min_value=1, max_value=4),
 )
 def test_passages_are_the_maximal_shared_runs(a: list[str], b: list[str], n: int) -> None:
-    words_a, words_b = corpus_words([" ".join(a), " ".join(b)], n)
-    runs = _passages(words_a, words_b, n)
+    runs = _passages(text_words(" ".join(a), n), [text_words(" ".join(b), n)], n)
     # offsets back to word positions: every word here is one character and one space
-    found = {(int(r[0]) // 2, int(r[2]) // 2, int(r[4])) for r in runs}
+    found = {(int(r[1]) // 2, int(r[3]) // 2, int(r[5])) for r in runs}
     assert found == naive_runs(a, b, n)
-    assert all(r[1] == r[0] + 2 * r[4] - 1 for r in runs)  # end offset of the last word
+    assert all(r[2] == r[1] + 2 * r[5] - 1 for r in runs)  # end offset of the last word
+    assert (runs[:, 0] == 0).all()
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.sampled_from("abc"), max_size=20),
+    st.lists(st.lists(st.sampled_from("abc"), max_size=20), max_size=4),
+    st.integers(min_value=1, max_value=3),
+)
+def test_passages_with_several_partners_are_each_partners_own(
+    a: list[str], partners: list[list[str]], n: int
+) -> None:
+    words_a = text_words(" ".join(a), n)
+    together = _passages(words_a, [text_words(" ".join(b), n) for b in partners], n)
+    for k, b in enumerate(partners):
+        alone = _passages(words_a, [text_words(" ".join(b), n)], n)
+        assert together[together[:, 0] == k, 1:].tolist() == alone[:, 1:].tolist()
+
+
+def stories(count: int) -> pd.Series:
+    """Texts that share a long passage and some words, so both measures find pairs."""
+    base = "isis commanders told us to fear nothing at all because there was cooperation"
+    return pd.Series(
+        {
+            f"d{i:02d}": f"{base} story {i % 4} "
+            + " ".join(f"w{i % 3}x{k}" for k in range(5 + i))
+            + (f" {base} again" if i % 5 == 0 else "")
+            for i in range(count)
+        }
+    )
+
+
+@pytest.mark.parametrize("all_pairs_up_to", [3, 50])
+def test_reuse_in_small_blocks_equals_one_block(monkeypatch, all_pairs_up_to: int) -> None:
+    monkeypatch.setattr(reuse, "ALL_PAIRS_UP_TO", all_pairs_up_to)
+    texts = stories(14)
+    whole = reuse.reuse_tables(texts, n=8, top_k=3)
+    monkeypatch.setattr(reuse, "BLOCK_DOCS", 3)  # blocks of 3, 3, 3, 3, 2 articles
+    blocked = reuse.reuse_tables(texts, n=8, top_k=3)
+    monkeypatch.setattr(reuse, "BLOCK_DOCS", 1)
+    monkeypatch.setattr(reuse, "BLOCK_WORDS", 1)
+    single = reuse.reuse_tables(texts, n=8, top_k=3)
+    for one, two, three in zip(whole, blocked, single, strict=True):
+        pd.testing.assert_frame_equal(one, two)
+        pd.testing.assert_frame_equal(one, three)
+    partners = whole[1].groupby("doc_a")["doc_b"].nunique()
+    assert partners.max() == (3 if all_pairs_up_to == 3 else 13)  # every article reuses all
+    assert whole[0]["cosine"].gt(0).sum() == 14 * (3 if all_pairs_up_to == 3 else 13)
+
+
+def test_reuse_cosine_is_scikit_learns_tfidf_cosine() -> None:
+    texts = stories(9)
+    pairs, _ = reuse.reuse_tables(texts)
+    matrix = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts)
+    expected = pd.DataFrame(cosine_similarity(matrix), texts.index, texts.index).round(4)
+    for row in pairs.itertuples():
+        assert row.cosine == expected.loc[row.doc_a, row.doc_b]
+    assert len(pairs) == 9 * 8  # every ordered pair: they all share words
+
+
+def test_reuse_refuses_articles_out_of_order() -> None:
+    with pytest.raises(ValueError, match="arrived after"):
+        reuse.reuse_files([("b", "one text"), ("a", "another text")])
+
+
+def test_outlet_counts_in_chunks_equal_one_chunk(monkeypatch) -> None:
+    docs = [("A", "daesh daesh invasion"), ("B", "the and of"), ("A", "invasion turkey")]
+    docs += [("C", "isis turkey border"), ("B", "border official")]
+    names, terms, counts = distinctive.outlet_counts(docs, ngram_range=(1, 2))
+    monkeypatch.setattr(distinctive, "CHUNK", 1)  # the stop-word-only text is a chunk alone
+    names_1, terms_1, counts_1 = distinctive.outlet_counts(docs, ngram_range=(1, 2))
+    assert names == names_1 == ["A", "B", "C"] and terms.tolist() == terms_1.tolist()
+    assert (counts != counts_1).nnz == 0
+    assert counts[0, terms.tolist().index("daesh")] == 2
 
 
 def test_table_rows_in_chunks_equal_one_frame(monkeypatch) -> None:
@@ -235,3 +312,15 @@ def test_results_are_kept_in_reading_order_with_cache_hits(monkeypatch) -> None:
         )
     assert counts == {"documents": 40, "annotated": 20, "cached": 20}
     assert kept == [doc[0] for doc in docs]
+
+
+def test_reuse_of_texts_without_a_term_outside_the_stop_list() -> None:
+    pairs, passages = reuse.reuse_tables(
+        pd.Series({"a": "the and of it is", "b": "the and of it is"}), n=3
+    )
+    assert pairs["cosine"].tolist() == [0.0, 0.0] and pairs["share_of_a_in_b"].tolist() == [
+        1.0,
+        1.0,
+    ]
+    assert passages["n_words"].tolist() == [5, 5]
+    assert reuse.reuse_tables(pd.Series(dtype=str))[0].empty

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from .alignment import align_quotes, utterance_versions
@@ -33,7 +34,7 @@ from .corpus import (
 )
 from .distinctive import fightin_words, tfidf_terms
 from .engine import DocInput, Engine, run_documents
-from .reuse import reuse_tables
+from .reuse import reuse_files
 from .schema import COLUMNS, ORDER
 from .stance import about_testimony, hedge_survival
 from .store import TableRows, Tables, TableStore
@@ -150,29 +151,33 @@ def most_cited_outlet(sources: pd.DataFrame) -> str:
     return sorted(counts.index, key=lambda s: (-counts[s], s))[0] if len(counts) else ""
 
 
-def article_texts(articles: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """The text and the outlet label of every kept article, by doc_id."""
-    labels = outlet_labels(articles)
-    texts = articles.loc[articles["status"] == "ok"].set_index("doc_id")["text"].sort_index()
-    return texts, texts.index.map(labels).to_series(index=texts.index)
+def kept_texts(articles: bytes) -> Iterator[tuple[str, str, str]]:
+    """(doc_id, outlet label, text) of every kept article in doc-id order, read from the
+    articles table's Parquet file a row group at a time."""
+    file = pq.ParquetFile(io.BytesIO(articles))
+    for group in range(file.num_row_groups):
+        part = file.read_row_group(group, columns=["doc_id", "status", "outlet", "text"])
+        kept = part.to_pandas().query("status == 'ok'")
+        yield from zip(kept["doc_id"], outlet_labels(kept), kept["text"], strict=True)
 
 
-def text_tables(texts: pd.Series, outlets: pd.Series) -> dict[str, pd.DataFrame]:
-    """Measures across articles that need only their texts: similarity and reuse, and
-    each outlet's distinctive terms. They run on the engine beside the annotation."""
-    similar, passages = reuse_tables(texts)
+def text_tables(articles: bytes) -> dict[str, pd.DataFrame | bytes]:
+    """Measures across articles that need only their texts, from the articles table's
+    Parquet file: similarity and reuse (as Parquet files), and each outlet's distinctive
+    terms. They run on the engine beside the annotation, reading the texts as they go."""
     distinctive = pd.concat(
         [
-            fightin_words(texts, outlets).assign(method="fightin_words"),
-            tfidf_terms(texts, outlets).assign(method="tfidf"),
+            fightin_words((o, t) for _, o, t in kept_texts(articles)).assign(
+                method="fightin_words"
+            ),
+            tfidf_terms((o, t) for _, o, t in kept_texts(articles)).assign(method="tfidf"),
         ],
         ignore_index=True,
     )
     columns = ["outlet", "method", "term", "count", "count_rest", "z", "tfidf"]
     return {
         "distinctive": distinctive.reindex(columns=columns),
-        "similarity": similar,
-        "passages": passages,
+        **reuse_files((d, t) for d, _, t in kept_texts(articles)),
     }
 
 
@@ -238,14 +243,17 @@ def claim_tables(
     return {"claims": match_claims(text, mentions, stance)}
 
 
-def encoded(fn: Callable[..., dict[str, pd.DataFrame]], *args: Any) -> dict[str, bytes]:
-    """``fn``'s tables as Parquet files. Run on a worker, so that the main process
-    receives a fraction of the frames' size and writes them as they are."""
+def encoded(fn: Callable[..., dict[str, pd.DataFrame | bytes]], *args: Any) -> dict[str, bytes]:
+    """``fn``'s tables as Parquet files (those it gives as files, as they are). Run on a
+    worker, so that the main process receives a fraction of the frames' size and writes
+    them as they are."""
     files = {}
-    for name, frame in fn(*args).items():
-        buffer = io.BytesIO()
-        frame.to_parquet(buffer, index=False)
-        files[name] = buffer.getvalue()
+    for name, table in fn(*args).items():
+        if isinstance(table, pd.DataFrame):
+            buffer = io.BytesIO()
+            table.to_parquet(buffer, index=False)
+            table = buffer.getvalue()
+        files[name] = table
     return files
 
 
@@ -284,9 +292,8 @@ def build(
             clock.lap("read (annotating meanwhile)")
             for name in ("articles", "blocks"):
                 writers.pop(name).close()
-            articles = store.read("articles", ["doc_id", "status", "outlet", "text"])
-            corpus["texts"] = runner.submit(encoded, text_tables, *article_texts(articles))
-            corpus["articles"] = articles.drop(columns="text")
+            corpus["texts"] = runner.submit(encoded, text_tables, store.file("articles"))
+            corpus["articles"] = store.read("articles", ["doc_id", "status", "outlet"])
 
         stats = run_documents(
             read_articles(raw_dir, writers["articles"], writers["blocks"], progress=False),

@@ -2,13 +2,15 @@
 prior (Monroe, Colaresi & Quinn 2008, "Fightin' Words", Political Analysis 16(4)), each
 outlet against all the others, and TF-IDF terms beside it.
 
-Counts stay sparse and are summed per outlet, so memory follows the number of outlets and
-the vocabulary, not the number of articles.
+Articles are counted a chunk at a time and the counts summed per outlet, so memory
+follows the number of outlets and the vocabulary, not the number of articles.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from itertools import islice
 
 import numpy as np
 import pandas as pd
@@ -27,37 +29,59 @@ def _normalise(text: str) -> str:
     return re.sub(r"'s\b", "", text)
 
 
+CHUNK = 500  # articles counted at a time
+
+
 def outlet_counts(
-    texts: pd.Series,
-    outlets: pd.Series,
-    ngram_range=(1, 1),
+    docs: Iterable[tuple[str, str]], ngram_range: tuple[int, int] = (1, 1)
 ) -> tuple[list[str], np.ndarray, sparse.csr_matrix]:
-    """(outlets, terms, outlet × term counts): article counts summed per outlet."""
-    vec = CountVectorizer(
-        preprocessor=_normalise,
-        token_pattern=TOKEN_PATTERN,
-        stop_words="english",
-        ngram_range=ngram_range,
-    )
-    counts = vec.fit_transform(texts.tolist())
-    names = sorted(set(outlets))
-    member = sparse.csr_matrix(
-        (np.ones(len(outlets)), ([names.index(o) for o in outlets], range(len(outlets)))),
-        shape=(len(names), len(outlets)),
-    )
-    return names, vec.get_feature_names_out(), (member @ counts).tocsr()
+    """(outlets, terms, outlet × term counts) of (outlet, text) pairs, terms sorted.
+    ValueError when no text has a word outside the stop list, as scikit-learn's."""
+    vocabulary: dict[str, int] = {}
+    outlets: dict[str, int] = {}
+    total = sparse.csr_matrix((0, 0))
+    docs = iter(docs)
+    while chunk := list(islice(docs, CHUNK)):
+        vec = CountVectorizer(
+            preprocessor=_normalise,
+            token_pattern=TOKEN_PATTERN,
+            stop_words="english",
+            ngram_range=ngram_range,
+        )
+        owner = np.array([outlets.setdefault(outlet, len(outlets)) for outlet, _ in chunk])
+        try:
+            counts = sparse.coo_matrix(vec.fit_transform([text for _, text in chunk]))
+        except ValueError:  # no word in this chunk; its outlets still count
+            continue
+        rows = owner[counts.row]
+        to_global = np.empty(len(vec.vocabulary_), dtype=np.int64)
+        for term, col in vec.vocabulary_.items():
+            to_global[col] = vocabulary.setdefault(term, len(vocabulary))
+        cols = to_global[counts.col]
+        shape = (len(outlets), len(vocabulary))
+        total.resize(shape)
+        total = total + sparse.csr_matrix((counts.data, (rows, cols)), shape=shape)
+    if not vocabulary:
+        raise ValueError("empty vocabulary: no text has a word outside the stop list")
+    names, terms = sorted(outlets), sorted(vocabulary)
+    by_name = [outlets[name] for name in names]
+    by_term = [vocabulary[term] for term in terms]
+    counts = total.astype(np.float64)[by_name][:, by_term].tocsr()
+    counts.sort_indices()
+    return names, np.array(terms, dtype=object), counts
 
 
 def fightin_words(
-    texts: pd.Series, outlets: pd.Series, prior_scale: float = 0.01, top: int = 15
+    docs: Iterable[tuple[str, str]], prior_scale: float = 0.01, top: int = 15
 ) -> pd.DataFrame:
-    """Top terms per outlet by z-scored log-odds against all other outlets.
+    """Top terms per outlet by z-scored log-odds against all other outlets, from
+    (outlet, text) pairs.
 
     The prior is the corpus-wide term distribution scaled so that its pseudo-counts sum
     to ``prior_scale`` times the corpus size (Monroe et al.'s informative prior).
     """
     try:
-        names, terms, counts = outlet_counts(texts, outlets)
+        names, terms, counts = outlet_counts(docs)
     except ValueError:  # no documents, or no word outside the stop list
         return pd.DataFrame(columns=FW_COLUMNS)
     total = np.asarray(counts.sum(axis=0)).ravel()
@@ -85,10 +109,11 @@ def fightin_words(
     return pd.DataFrame(rows, columns=FW_COLUMNS)
 
 
-def tfidf_terms(texts: pd.Series, outlets: pd.Series, top: int = 15) -> pd.DataFrame:
-    """Top TF-IDF terms (unigrams and bigrams) per outlet, outlets as documents."""
+def tfidf_terms(docs: Iterable[tuple[str, str]], top: int = 15) -> pd.DataFrame:
+    """Top TF-IDF terms (unigrams and bigrams) per outlet, outlets as documents, from
+    (outlet, text) pairs."""
     try:
-        names, terms, counts = outlet_counts(texts, outlets, ngram_range=(1, 2))
+        names, terms, counts = outlet_counts(docs, ngram_range=(1, 2))
     except ValueError:
         return pd.DataFrame(columns=TFIDF_COLUMNS)
     matrix = TfidfTransformer(sublinear_tf=True).fit_transform(counts)
