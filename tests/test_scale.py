@@ -4,6 +4,8 @@ tasks in flight, reading ahead of busy workers."""
 
 from __future__ import annotations
 
+from contextlib import ExitStack
+
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
@@ -107,6 +109,18 @@ def test_reuse_cosine_is_scikit_learns_tfidf_cosine() -> None:
     assert len(pairs) == 9 * 8  # every ordered pair: they all share words
 
 
+def test_tfidf_rows_are_scikit_learns_to_the_last_bit(tmp_path) -> None:
+    texts = stories(9)
+    texts["e"] = " ".join(reversed(texts["d03"].split()))  # terms met in another order
+    expected = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts)
+    with ExitStack() as files:
+        corpus = reuse.Corpus(tmp_path, texts.items(), 8, files)
+        found = corpus.tfidf(0, len(texts))
+        assert corpus.blocks == [(0, 10)]
+    assert (found.indptr == expected.indptr).all() and (found.indices == expected.indices).all()
+    assert (found.data == expected.data).all()  # the same terms in the same order: same sums
+
+
 def test_reuse_refuses_articles_out_of_order() -> None:
     with pytest.raises(ValueError, match="arrived after"):
         reuse.reuse_files([("b", "one text"), ("a", "another text")])
@@ -114,11 +128,11 @@ def test_reuse_refuses_articles_out_of_order() -> None:
 
 def test_outlet_counts_in_chunks_equal_one_chunk(monkeypatch) -> None:
     docs = [("A", "daesh daesh invasion"), ("B", "the and of"), ("A", "invasion turkey")]
-    docs += [("C", "isis turkey border"), ("B", "border official")]
+    docs += [("C", "isis turkey border"), ("B", "border official"), ("D", "it is the")]
     names, terms, counts = distinctive.outlet_counts(docs, ngram_range=(1, 2))
     monkeypatch.setattr(distinctive, "CHUNK", 1)  # the stop-word-only text is a chunk alone
     names_1, terms_1, counts_1 = distinctive.outlet_counts(docs, ngram_range=(1, 2))
-    assert names == names_1 == ["A", "B", "C"] and terms.tolist() == terms_1.tolist()
+    assert names == names_1 == ["A", "B", "C", "D"] and terms.tolist() == terms_1.tolist()
     assert (counts != counts_1).nnz == 0
     assert counts[0, terms.tolist().index("daesh")] == 2
 
@@ -324,3 +338,17 @@ def test_reuse_of_texts_without_a_term_outside_the_stop_list() -> None:
     ]
     assert passages["n_words"].tolist() == [5, 5]
     assert reuse.reuse_tables(pd.Series(dtype=str))[0].empty
+
+
+def test_spool_gives_back_what_it_was_given_in_order(tmp_path) -> None:
+    with (tmp_path / "spool").open("w+b") as file:
+        spool = engine.Spool(file)
+        for data in (b"one", b"", b"three"):
+            spool.append(data)
+        assert [spool.popleft(), spool.popleft()] == [b"one", b""]
+        spool.append(b"four")
+        assert spool.popleft() == b"three" and len(spool) == 1
+        assert spool.popleft() == b"four" and not spool
+        assert file.seek(0, 2) == 0  # all read: the file starts again
+        spool.append(b"five")
+        assert spool.popleft() == b"five"

@@ -63,6 +63,7 @@ def outlet_counts(
         total = total + sparse.csr_matrix((counts.data, (rows, cols)), shape=shape)
     if not vocabulary:
         raise ValueError("empty vocabulary: no text has a word outside the stop list")
+    total.resize((len(outlets), len(vocabulary)))  # outlets of word-less chunks too
     names, terms = sorted(outlets), sorted(vocabulary)
     by_name = [outlets[name] for name in names]
     by_term = [vocabulary[term] for term in terms]

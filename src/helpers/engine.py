@@ -5,20 +5,22 @@ any engine can run it anywhere the package is installed; the model is loaded onc
 process (``get_nlp`` is cached) and results come back as plain rows. Workers start, and
 load the model, as soon as the engine opens, so that happens while the main process is
 still reading. Documents are sent as soon as they are read, at most a few batches in
-flight at a time; batches read ahead of the workers wait pickled, a fraction of their
-size as Python objects, and reading pauses if too many wait.
+flight at a time; batches read ahead of the workers wait pickled in a temporary file, not
+in memory, and reading pauses if too many wait.
 """
 
 from __future__ import annotations
 
+import os
 import pickle
 import sys
+import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from importlib import import_module
 from multiprocessing import get_context
-from typing import Any
+from typing import Any, BinaryIO
 
 import pandas as pd
 from tqdm import tqdm
@@ -31,7 +33,7 @@ ENGINES = ("local", "dask")
 BATCH_WORDS = 10_000  # words per task: amortises scheduling, keeps the last task short
 IN_FLIGHT = 2  # tasks per worker submitted ahead of the results read
 SCATTER_BYTES = 1 << 20  # a batch's pickle is ~75 kB
-READ_AHEAD = 1_000  # batches read ahead of the workers: ~10 M words, ~75 MB pickled
+READ_AHEAD = 1_000  # batches read ahead of the workers: ~10 M words, ~75 MB on disk
 
 # Housekeeping of LocalCluster workers that feeds the dashboard, which is off: the
 # statistical profiler (a stack sample every 10 ms) and monitors polling many times a
@@ -95,6 +97,33 @@ def _is_data(arg: Any) -> bool:
     return isinstance(arg, pd.Series | pd.DataFrame) or (
         isinstance(arg, bytes) and len(arg) > SCATTER_BYTES
     )
+
+
+class Spool:
+    """Byte strings, first in first out, waiting in ``file`` (a temporary file) instead of
+    memory."""
+
+    def __init__(self, file: BinaryIO) -> None:
+        self.file = file
+        self.sizes: deque[int] = deque()
+        self.read_at = 0
+
+    def __len__(self) -> int:
+        return len(self.sizes)
+
+    def append(self, data: bytes) -> None:
+        self.file.seek(0, os.SEEK_END)
+        self.file.write(data)
+        self.sizes.append(len(data))
+
+    def popleft(self) -> bytes:
+        self.file.seek(self.read_at)
+        data = self.file.read(self.sizes.popleft())
+        self.read_at += len(data)
+        if not self.sizes:  # all read: start the file again
+            self.file.truncate(0)
+            self.read_at = 0
+        return data
 
 
 class Engine:
@@ -198,7 +227,6 @@ def run_documents(
             first = order.popleft()
             keep(first, early.pop(first))
 
-    waiting: deque[bytes] = deque()
     in_flight: deque = deque()
     bar = tqdm(desc="annotate", unit="doc", disable=not progress, file=sys.stderr)
 
@@ -235,7 +263,8 @@ def run_documents(
         if in_flight:
             collect(in_flight.popleft())
 
-    with bar:
+    with bar, tempfile.TemporaryFile() as spool:
+        waiting = Spool(spool)
         for batch in batches(todo(), words):
             waiting.append(pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))
             send(wait=False)
