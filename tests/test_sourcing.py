@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -9,6 +10,7 @@ import pytest
 
 from helpers.alignment import compare
 from helpers.build import build
+from helpers.chain import _channel
 
 PARAGRAPHS_A = [
     "Turkey and the militants",
@@ -129,6 +131,14 @@ def test_chain_runs_from_outlet_through_credit_and_newsweek_to_the_speaker(table
     assert ("Newsweek", "Sherko Omer", "quotes") in edges
     assert ("Blog B", "Newsweek", "cites") in edges
     assert ("Blog B", "pyd rojava", "embeds") in edges
+
+
+def test_a_quotes_channel_is_the_outlet_its_paragraph_names_else_the_one_relays_agree_on() -> None:
+    agree = Counter({"Newsweek": 3, "RT": 1})  # three relaying articles, this one included
+    assert _channel(("RT",), ["Newsweek", "RT"], 2, agree) == "RT"
+    assert _channel(("RT", "Newsweek"), ["Newsweek", "RT"], 2, agree) == "Newsweek"
+    assert _channel((), ["Newsweek", "RT"], 2, agree) == "Newsweek"
+    assert _channel((), ["Newsweek", "RT"], 0, Counter()) is None  # no relay, no name
 
 
 def test_quote_offsets_are_exact(tables) -> None:

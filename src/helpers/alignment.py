@@ -154,13 +154,14 @@ def utterance_versions(quotes: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
     and a quote that covers two quotes of another article is labelled ``merge``.
     """
     versions: dict[str, dict[str, dict]] = defaultdict(dict)  # utterance -> doc -> version
-    for q in quotes.sort_values(["utterance_id", "doc_id", "quote_id"]).to_dict("records"):
-        v = versions[q["utterance_id"]].setdefault(
-            q["doc_id"], {"texts": [], "quote_ids": [], "line": q["line"], "speaker": q["speaker"]}
+    fields = ["utterance_id", "doc_id", "quote_id", "line", "speaker", "text"]
+    for q in quotes[fields].sort_values(fields[:3]).itertuples(index=False):
+        v = versions[q.utterance_id].setdefault(
+            q.doc_id, {"texts": [], "quote_ids": [], "line": q.line, "speaker": q.speaker}
         )
-        v["texts"].append(q["text"])
-        v["quote_ids"].append(str(q["quote_id"]))
-        v["line"] = min(v["line"], q["line"])
+        v["texts"].append(q.text)
+        v["quote_ids"].append(str(q.quote_id))
+        v["line"] = min(v["line"], q.line)
     rows = []
     for utterance_id, by_doc in versions.items():
         if len(by_doc) < 2:

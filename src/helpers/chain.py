@@ -46,20 +46,28 @@ def chain_edges(
     )
     credits = blocks[blocks["role"] == "credit"]
     credits = credits.loc[[fold(t.strip()) in media_names for t in credits["text"]]]
-    credits_by_doc = {d: g for d, g in credits.groupby("doc_id")}
-    texts = blocks.set_index(["doc_id", "block_id"])["text"].to_dict()
+    credits_by_doc: dict[str, list] = {}
+    for credit in credits[["doc_id", "text", "line_start"]].itertuples(index=False):
+        credits_by_doc.setdefault(credit.doc_id, []).append(credit)
+    media = sorted({m for names in cited.values() for m in names})
+    # the cited outlets each quoted paragraph names, not the paragraphs: small however many
+    named_in = {
+        (b.doc_id, b.block_id): tuple(m for m in media if m in b.text)
+        for b in blocks[["doc_id", "block_id", "text"]].itertuples(index=False)
+    }
     spoken = quotes[(quotes["kind"] != "scare") & (quotes["speaker"] != "unattributed")]
     docs_of = quotes.groupby("utterance_id")["doc_id"].agg(set).to_dict()
     # per shared utterance, how many of the articles relaying it cite each outlet
     citing = {u: Counter(m for d in docs for m in cited.get(d, [])) for u, docs in docs_of.items()}
-    quotes_by_doc: dict[str, list[dict]] = {}
-    for q in spoken.to_dict("records"):  # plain records: no per-row pandas overhead
-        quotes_by_doc.setdefault(q["doc_id"], []).append(q)
+    quotes_by_doc: dict[str, list] = {}
+    fields = ["doc_id", "block_id", "utterance_id", "utterance_speaker", "kind", "line"]
+    for q in spoken[fields].itertuples(index=False):  # tuples: small, however many quotes
+        quotes_by_doc.setdefault(q.doc_id, []).append(q)
     rows = []
     for doc_id in articles.loc[articles["status"] == "ok", "doc_id"]:
         outlet = labels[doc_id]
         origin = outlet
-        for credit in credits_by_doc.get(doc_id, pd.DataFrame()).itertuples():
+        for credit in credits_by_doc.get(doc_id, []):
             rows.append((doc_id, outlet, credit.text.strip(), "republishes", credit.line_start))
             origin = credit.text.strip()
         own_media = [m for m in cited.get(doc_id, []) if m != origin]
@@ -68,21 +76,21 @@ def chain_edges(
         mine = quotes_by_doc.get(doc_id, [])
         channels = [
             _channel(
-                texts[(doc_id, q["block_id"])],
+                named_in[(doc_id, q.block_id)],
                 own_media,
-                len(docs_of.get(q["utterance_id"], {doc_id})) - 1,
-                citing.get(q["utterance_id"], Counter()),
+                len(docs_of.get(q.utterance_id, {doc_id})) - 1,
+                citing.get(q.utterance_id, Counter()),
             )
             for q in mine
         ]
         by_speaker: dict[str, str] = {}
         for q, channel in zip(mine, channels, strict=True):
             if channel:
-                by_speaker.setdefault(q["utterance_speaker"], channel)
+                by_speaker.setdefault(q.utterance_speaker, channel)
         for q, channel in zip(mine, channels, strict=True):
-            speaker = q["utterance_speaker"]
-            if q["kind"] == "tweet":
-                rows.append((doc_id, origin, speaker, "embeds", q["line"]))
+            speaker = q.utterance_speaker
+            if q.kind == "tweet":
+                rows.append((doc_id, origin, speaker, "embeds", q.line))
             elif speaker not in own_media and speaker != origin:
                 rows.append(
                     (
@@ -90,7 +98,7 @@ def chain_edges(
                         channel or by_speaker.get(speaker) or origin,
                         speaker,
                         "quotes",
-                        q["line"],
+                        q.line,
                     )
                 )
     edges = pd.DataFrame(rows, columns=EDGE_COLUMNS).drop_duplicates(
@@ -100,11 +108,14 @@ def chain_edges(
     return edges.sort_values(EDGE_COLUMNS, ignore_index=True)
 
 
-def _channel(paragraph: str, own_media: list[str], n_others: int, citing: Counter) -> str | None:
-    """The outlet a quote came through, when the page says or the relays agree: the one
-    outlet this article cites that every other article relaying the quote cites too
-    (``citing`` counts the relaying articles citing each outlet, this one included)."""
-    named = [m for m in own_media if m in paragraph]
+def _channel(
+    in_paragraph: tuple[str, ...], own_media: list[str], n_others: int, citing: Counter
+) -> str | None:
+    """The outlet a quote came through, when the page says or the relays agree: the first
+    outlet this article cites that the quote's paragraph names (``in_paragraph``), else the
+    one it cites that every other article relaying the quote cites too (``citing`` counts
+    the relaying articles citing each outlet, this one included)."""
+    named = [m for m in own_media if m in in_paragraph]
     if named:
         return named[0]
     if not n_others:
