@@ -176,18 +176,20 @@ def utterance_versions(quotes: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
                 result["changes"] = _add(result["changes"], "merge")
             if single and _paraphrase(result):
                 result["changes"] = _add(result["changes"], "paraphrase")
-            rows.append(
-                {
-                    "utterance_id": utterance_id,
-                    "doc_id": doc_id,
-                    "outlet": labels.get(doc_id, doc_id),
-                    "quote_ids": ",".join(v["quote_ids"]),
-                    "line": int(v["line"]),
-                    "speaker": v["speaker"],
-                    "reference": doc_id == medoid,
-                    "text": texts[doc_id],
-                    **result,
-                }
+            rows.append(  # a tuple: a dict per version weighs several times more
+                (
+                    utterance_id,
+                    doc_id,
+                    labels.get(doc_id, doc_id),
+                    ",".join(v["quote_ids"]),
+                    int(v["line"]),
+                    v["speaker"],
+                    doc_id == medoid,
+                    result["fidelity"],
+                    result["changes"],
+                    result["diff"],
+                    texts[doc_id],
+                )
             )
     columns = [
         "utterance_id",

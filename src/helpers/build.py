@@ -37,7 +37,7 @@ from .engine import DocInput, Engine, run_documents
 from .reuse import reuse_files
 from .schema import COLUMNS, ORDER
 from .stance import about_testimony, hedge_survival
-from .store import TableRows, Tables, TableStore
+from .store import TableRows, Tables, TableStore, read_table
 
 
 def iter_articles(raw_dir: Path, progress: bool = True) -> Iterator[Article]:
@@ -186,11 +186,13 @@ def quote_tables(
 ) -> dict[str, pd.DataFrame]:
     """Measures across articles from their sources and aligned quotes: shared quotes, the
     attribution chain, and caveat survival. Of the large tables they read only the rows
-    they use: credit lines and quoted paragraphs, first mentions of cited media, and
-    sentences about the relayed testimony."""
+    they use: the news media cited, credit lines and quoted paragraphs, first mentions of
+    cited media, and sentences about the relayed testimony."""
     labels = outlet_labels(articles)
-    sources = store.read("sources", list(COLUMNS["sources"]))
-    media = set(sources.loc[sources["source_type"] == "news_media", "source"])
+    sources = store.read(  # the news media cited: all the chain and its origin use
+        "sources", ["doc_id", "source", "source_type"], lambda s: s["source_type"] == "news_media"
+    )
+    media = set(sources["source"])
     quoted = set(zip(quotes["doc_id"], quotes["block_id"], strict=True))
     blocks = store.read(
         "blocks",
@@ -216,31 +218,26 @@ def quote_tables(
     }
 
 
-def claim_inputs(store: TableStore) -> tuple[bytes, pd.DataFrame, pd.DataFrame]:
-    """What ``claim_tables`` reads: the sentences table's file (every sentence weighs in
-    the TF-IDF), mentions of the entities claims name, and the attributed or hedged
-    sentences' stance."""
+def claim_tables(sentences: bytes, mentions: bytes, stance: bytes) -> dict[str, pd.DataFrame]:
+    """The claims table, from the Parquet files of the tables it reads: every sentence
+    (each weighs in the TF-IDF), the mentions of the entities claims name, and the stance
+    of attributed or hedged sentences."""
     entities = claim_entities()
-    return (
-        store.file("sentences"),
-        store.read(
-            "mentions", ["doc_id", "sent_id", "entity"], lambda m: m["entity"].isin(entities)
-        ),
-        store.read(
-            "stance",
-            ["doc_id", "sent_id", "attributed", "n_hedges"],
-            sets_status,
-        ),
-    )
-
-
-def claim_tables(
-    sentences: bytes, mentions: pd.DataFrame, stance: pd.DataFrame
-) -> dict[str, pd.DataFrame]:
-    """The claims table, from the sentences table's Parquet file."""
-    columns = ["doc_id", "sent_id", "line", "start", "end", "text"]
-    text = pd.read_parquet(io.BytesIO(sentences), columns=columns)
-    return {"claims": match_claims(text, mentions, stance)}
+    return {
+        "claims": match_claims(
+            read_table(
+                io.BytesIO(sentences), ["doc_id", "sent_id", "line", "start", "end", "text"]
+            ),
+            read_table(
+                io.BytesIO(mentions),
+                ["doc_id", "sent_id", "entity"],
+                lambda m: m["entity"].isin(entities),
+            ),
+            read_table(
+                io.BytesIO(stance), ["doc_id", "sent_id", "attributed", "n_hedges"], sets_status
+            ),
+        )
+    }
 
 
 def encoded(fn: Callable[..., dict[str, pd.DataFrame | bytes]], *args: Any) -> dict[str, bytes]:
@@ -312,7 +309,9 @@ def build(
             )
         for writer in writers.values():
             writer.close()
-        claims = runner.submit(encoded, claim_tables, *claim_inputs(store))  # beside alignment
+        claims = runner.submit(  # beside the alignment, reading the files it is sent
+            encoded, claim_tables, *(store.file(n) for n in ("sentences", "mentions", "stance"))
+        )
         aligned = align_quotes(quotes.frame())
         clock.lap("assemble and align quotes")
         tables: dict[str, pd.DataFrame | bytes] = {

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 import pyarrow as pa
@@ -103,10 +104,13 @@ class TableWriter(TableRows):
 
 
 def read_table(
-    path: Path, columns: list[str], where: Callable[[pd.DataFrame], pd.Series] | None = None
+    path: Path | BinaryIO,
+    columns: list[str],
+    where: Callable[[pd.DataFrame], pd.Series] | None = None,
 ) -> pd.DataFrame:
-    """``columns`` of the table at ``path``, only the rows ``where`` keeps, read one row
-    group at a time so that only those rows are ever held."""
+    """``columns`` of the table in the Parquet file at ``path`` (or an open one), only the
+    rows ``where`` keeps, read one row group at a time so that only those rows are ever
+    held."""
     file = pq.ParquetFile(path)
     parts = []
     for group in range(file.num_row_groups):
