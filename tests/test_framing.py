@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
 
-from helpers.claims import claim_matrix, match_claims
+from helpers.claims import claim_matrix, claims, match_claims
 from helpers.distinctive import fightin_words, tfidf_terms
 from helpers.labels import block_labels
 from helpers.nlp import get_nlp
@@ -162,12 +163,26 @@ def test_claim_status_attributed_hedged_asserted() -> None:
             "n_hedges": [0, 1, 0, 0],
         }
     )
-    matches = match_claims(sentences, mentions, stance)
+    matches = match_claims([(sentences, mentions, stance)])
     c1 = matches[matches["claim_id"] == "C1"].set_index("doc_id")["status"].to_dict()
     assert c1 == {"a": "attributed", "b": "hedged", "c": "asserted"}
     matrix = claim_matrix(matches, ["a", "b", "c", "d"])
     assert matrix.loc["C1"].tolist() == ["attributed", "hedged", "asserted", "absent"]
     assert (matrix.loc["C4"] == "absent").all()
+    # documents in two chunks, each with its own mentions and stance: the same matches,
+    # and every sentence of both still weighs in the TF-IDF
+    halves = [
+        tuple(
+            t[t["doc_id"].isin(docs)].reset_index(drop=True) for t in (sentences, mentions, stance)
+        )
+        for docs in (["a", "b"], ["c", "d"])
+    ]
+    pd.testing.assert_frame_equal(match_claims(halves), matches)
+    wording = {c["id"]: c["wording"] for c in claims()}
+    vec = TfidfVectorizer(stop_words="english").fit([*sentences["text"], *wording.values()])
+    for row in matches.itertuples():
+        pair = vec.transform([row.text, wording[row.claim_id]])
+        assert row.similarity == round(float((pair[0] @ pair[1].T).toarray()[0, 0]), 3)
 
 
 def test_labels_from_the_parse() -> None:

@@ -208,6 +208,21 @@ def test_reading_part_of_a_table_holds_only_the_rows_wanted(tmp_path, monkeypatc
     assert none.empty and str(none["sent_id"].dtype) == "Int64"
 
 
+def test_reading_some_documents_reads_only_the_row_groups_that_hold_them(
+    tmp_path, monkeypatch
+) -> None:
+    write_mentions(tmp_path / "m.parquet", monkeypatch)  # a row group per document
+    read = []
+    original = pq.ParquetFile.read_row_group
+    monkeypatch.setattr(
+        pq.ParquetFile, "read_row_group", lambda f, i, **k: read.append(i) or original(f, i, **k)
+    )
+    found = read_table(tmp_path / "m.parquet", ["doc_id", "entity"], docs=("b", "b"))
+    assert found["entity"].tolist() == ["Kobani", "YPG"] and read == [1]
+    first = read_table(tmp_path / "m.parquet", ["entity", "doc_id"], docs=("0", "a"))
+    assert first["entity"].tolist() == ["Home", "ISIS", "Turkey"] and read == [1, 0]
+
+
 class CountingEngine(engine.Engine):
     """The in-process engine, recording how many tasks were waiting at each submit."""
 

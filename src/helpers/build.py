@@ -219,25 +219,35 @@ def quote_tables(
 
 
 def claim_tables(sentences: bytes, mentions: bytes, stance: bytes) -> dict[str, pd.DataFrame]:
-    """The claims table, from the Parquet files of the tables it reads: every sentence
-    (each weighs in the TF-IDF), the mentions of the entities claims name, and the stance
-    of attributed or hedged sentences."""
+    """The claims table, from the Parquet files of the tables it reads, a row group of
+    sentences at a time with the mentions of claim entities and the stance of attributed
+    or hedged sentences of the same documents."""
     entities = claim_entities()
-    return {
-        "claims": match_claims(
-            read_table(
-                io.BytesIO(sentences), ["doc_id", "sent_id", "line", "start", "end", "text"]
-            ),
-            read_table(
-                io.BytesIO(mentions),
-                ["doc_id", "sent_id", "entity"],
-                lambda m: m["entity"].isin(entities),
-            ),
-            read_table(
-                io.BytesIO(stance), ["doc_id", "sent_id", "attributed", "n_hedges"], sets_status
-            ),
-        )
-    }
+    text = pq.ParquetFile(io.BytesIO(sentences))
+
+    def chunks() -> Iterator[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]]:
+        for group in range(text.num_row_groups):
+            part = text.read_row_group(
+                group, columns=["doc_id", "sent_id", "line", "start", "end", "text"]
+            ).to_pandas()
+            docs = (part["doc_id"].min(), part["doc_id"].max())
+            yield (
+                part,
+                read_table(
+                    io.BytesIO(mentions),
+                    ["doc_id", "sent_id", "entity"],
+                    lambda m: m["entity"].isin(entities),
+                    docs,
+                ),
+                read_table(
+                    io.BytesIO(stance),
+                    ["doc_id", "sent_id", "attributed", "n_hedges"],
+                    sets_status,
+                    docs,
+                ),
+            )
+
+    return {"claims": match_claims(chunks())}
 
 
 def encoded(fn: Callable[..., dict[str, pd.DataFrame | bytes]], *args: Any) -> dict[str, bytes]:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable
 from functools import cache
 
 import numpy as np
 import pandas as pd
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.preprocessing import normalize
 
 from .lexicons import read_toml
 
@@ -29,17 +32,59 @@ def sets_status(stance: pd.DataFrame) -> pd.Series:
     return stance["attributed"] | (stance["n_hedges"] > 0)
 
 
-def match_claims(
-    sentences: pd.DataFrame, mentions: pd.DataFrame, stance: pd.DataFrame
-) -> pd.DataFrame:
+Chunk = tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]  # sentences, mentions, stance
+
+
+def match_claims(chunks: Iterable[Chunk]) -> pd.DataFrame:
     """Sentences that state a claim: every required entity named, a cue present.
 
-    Status of each match: ``attributed`` when the sentence is quoted or carries an
-    attribution, ``hedged`` when the outlet's own sentence hedges, else ``asserted``.
-    ``similarity`` is the TF-IDF cosine between the sentence and the claim's wording.
-    Every sentence counts for the TF-IDF weights; ``mentions`` need only be those of
-    ``claim_entities()`` and ``stance`` only the attributed or hedged sentences.
+    Each chunk holds some documents' sentences, the mentions of ``claim_entities()`` in
+    them, and the stance of those of them that are attributed or hedged. Status of each
+    match: ``attributed`` when the sentence is quoted or carries an attribution,
+    ``hedged`` when the outlet's own sentence hedges, else ``asserted``. ``similarity`` is
+    the TF-IDF cosine between the sentence and the claim's wording, with every sentence
+    of every chunk counted in the document frequencies, as scikit-learn's
+    ``TfidfVectorizer`` fitted on them all would weigh the terms.
     """
+    analyse = TfidfVectorizer(stop_words="english").build_analyzer()
+    frequency: Counter[str] = Counter()  # sentences (and claim wordings) using each term
+    n_texts = 0
+    parts = []
+    for sentences, mentions, stance in chunks:
+        parts += _matches(sentences, mentions, stance)
+        for text in sentences["text"]:
+            frequency.update(set(analyse(text)))
+        n_texts += len(sentences)
+    columns = ["claim_id", "doc_id", "sent_id", "line", "start", "end", "status", "cue", "text"]
+    table = pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
+    wording = {c["id"]: c["wording"] for c in claims()}
+    for text in wording.values():
+        frequency.update(set(analyse(text)))
+    terms = sorted(frequency)
+    # scikit-learn's smoothed idf, in its order of operations
+    df = np.array([frequency[t] for t in terms], dtype=np.float64) + 1.0
+    idf = np.full_like(df, fill_value=n_texts + len(wording) + 1, dtype=np.float64)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    table["similarity"] = 0.0
+    if len(table):  # unit-length TF-IDF rows: the row-wise dot product is the cosine
+        counts = CountVectorizer(stop_words="english", vocabulary=terms)
+
+        def vectors(texts: pd.Series):
+            rows = counts.transform(texts).astype(np.float64)
+            rows.data *= idf[rows.indices]
+            return normalize(rows, norm="l2", copy=False)
+
+        pairs = vectors(table["text"]).multiply(vectors(table["claim_id"].map(wording)))
+        table["similarity"] = pairs.sum(axis=1).A1.round(3)
+    return table.sort_values(["claim_id", "doc_id", "sent_id"], ignore_index=True)
+
+
+def _matches(
+    sentences: pd.DataFrame, mentions: pd.DataFrame, stance: pd.DataFrame
+) -> list[pd.DataFrame]:
+    """Each claim's matching sentences among these, with status and cue."""
     keys = list(zip(sentences["doc_id"], sentences["sent_id"], strict=True))
     position = {key: i for i, key in enumerate(keys)}
     named = mentions.dropna(subset=["sent_id"])
@@ -76,17 +121,7 @@ def match_claims(
                 cue=hits["text"].str.extract(f"(?i)({cue})", expand=False).str.lower(),
             )
         )
-    columns = ["claim_id", "doc_id", "sent_id", "line", "start", "end", "status", "cue", "text"]
-    table = pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
-    wording = {c["id"]: c["wording"] for c in claims()}
-    vec = TfidfVectorizer(stop_words="english").fit(
-        sentences["text"].tolist() + list(wording.values())
-    )
-    table["similarity"] = 0.0
-    if len(table):  # unit-length TF-IDF rows: the row-wise dot product is the cosine
-        pairs = vec.transform(table["text"]).multiply(vec.transform(table["claim_id"].map(wording)))
-        table["similarity"] = pairs.sum(axis=1).A1.round(3)
-    return table.sort_values(["claim_id", "doc_id", "sent_id"], ignore_index=True)
+    return parts
 
 
 def claim_matrix(matches: pd.DataFrame, doc_ids: list[str]) -> pd.DataFrame:

@@ -107,18 +107,34 @@ def read_table(
     path: Path | BinaryIO,
     columns: list[str],
     where: Callable[[pd.DataFrame], pd.Series] | None = None,
+    docs: tuple[str, str] | None = None,
 ) -> pd.DataFrame:
     """``columns`` of the table in the Parquet file at ``path`` (or an open one), only the
     rows ``where`` keeps, read one row group at a time so that only those rows are ever
-    held."""
+    held. With ``docs`` (first, last doc_id; ``columns`` must hold doc_id), only those
+    documents' rows, from only the row groups whose doc_id range meets theirs."""
     file = pq.ParquetFile(path)
     parts = []
     for group in range(file.num_row_groups):
+        if docs is not None and not _may_hold(file, group, docs):
+            continue
         part = file.read_row_group(group, columns=columns).to_pandas()
-        parts.append(part if where is None else part[where(part)])
+        keep = pd.Series(True, index=part.index) if where is None else where(part)
+        if docs is not None:
+            keep &= part["doc_id"].between(*docs)
+        parts.append(part[keep])
     if not parts:
         return file.schema_arrow.empty_table().select(columns).to_pandas()
     return pd.concat(parts, ignore_index=True)
+
+
+def _may_hold(file: pq.ParquetFile, group: int, docs: tuple[str, str]) -> bool:
+    """Whether a row group's doc_id statistics leave room for documents ``docs``."""
+    column = file.metadata.row_group(group).column(file.schema_arrow.get_field_index("doc_id"))
+    stats = column.statistics
+    if stats is None or not stats.has_min_max:
+        return True
+    return stats.min <= docs[1] and docs[0] <= stats.max
 
 
 class TableStore:
