@@ -183,12 +183,15 @@ def text_tables(articles: bytes) -> dict[str, pd.DataFrame | bytes]:
 
 def quote_tables(
     store: TableStore, articles: pd.DataFrame, quotes: pd.DataFrame
-) -> dict[str, pd.DataFrame]:
-    """Measures across articles from their sources and aligned quotes: shared quotes, the
+) -> Iterator[tuple[str, pd.DataFrame]]:
+    """Measures across articles from their sources and aligned quotes, one table at a
+    time so that each can be written before the next is made: shared quotes, the
     attribution chain, and caveat survival. Of the large tables they read only the rows
     they use: the news media cited, credit lines and quoted paragraphs, first mentions of
     cited media, and sentences about the relayed testimony."""
     labels = outlet_labels(articles)
+    yield "quotes", quotes
+    yield "utterances", utterance_versions(quotes, labels)
     sources = store.read(  # the news media cited: all the chain and its origin use
         "sources", ["doc_id", "source", "source_type"], lambda s: s["source_type"] == "news_media"
     )
@@ -203,6 +206,8 @@ def quote_tables(
         "mentions", ["doc_id", "entity", "line"], lambda m: m["entity"].isin(media)
     )
     chain = chain_edges(articles, blocks, mentions, quotes, sources, labels)
+    del blocks, mentions
+    yield "chain", chain
     original = most_cited_outlet(sources)
     about = store.read(
         "sentences",
@@ -210,12 +215,7 @@ def quote_tables(
         lambda s: about_testimony(s, quotes, chain, original),
     )
     firsts = store.read("sentences", ["doc_id"], lambda s: ~s["doc_id"].duplicated())
-    return {
-        "quotes": quotes,
-        "utterances": utterance_versions(quotes, labels),
-        "chain": chain,
-        "caveats": hedge_survival(about, quotes, chain, original, firsts["doc_id"].unique()),
-    }
+    yield "caveats", hedge_survival(about, quotes, chain, original, firsts["doc_id"].unique())
 
 
 def claim_tables(sentences: bytes, mentions: bytes, stance: bytes) -> dict[str, pd.DataFrame]:
@@ -324,14 +324,12 @@ def build(
         )
         aligned = align_quotes(quotes.frame())
         clock.lap("assemble and align quotes")
-        tables: dict[str, pd.DataFrame | bytes] = {
-            **quote_tables(store, corpus["articles"], aligned),
-            **claims.result(),
-            **corpus["texts"].result(),
-        }
+        for name, table in quote_tables(store, corpus["articles"], aligned):
+            store.write(name, table)  # written as made: none waits for the others
+        del aligned
+        for name, file in {**claims.result(), **corpus.pop("texts").result()}.items():
+            store.write(name, file)
         clock.lap("corpus measures")
-    for name, table in tables.items():
-        store.write(name, table)
     clear_stamp(out_dir)
     written = store.publish()
     write_stamp(raw_dir, out_dir)

@@ -73,7 +73,7 @@ class TableWriter(TableRows):
     document at a time, documents in order; each row group is sorted by the table's
     order, which starts with the document, so the file is the table sorted as a whole."""
 
-    ROW_GROUP_BYTES = 8 << 20  # held in Arrow before they are written, however long the rows
+    ROW_GROUP_BYTES = 2 << 20  # held in Arrow before they are written, however long the rows
 
     def __init__(self, path: Path, name: str) -> None:
         super().__init__(list(COLUMNS[name]), ORDER[name], arrow_schema(name))
