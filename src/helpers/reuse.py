@@ -22,7 +22,7 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
 from pathlib import Path
 
@@ -185,6 +185,7 @@ class Corpus:
         self.terms = Scratch(folder, {"term": np.int32, "count": np.float64}, files)
         self.blocks: list[tuple[int, int]] = []
         vocabulary: dict[str, int] = {}  # ids in order of first use, as scikit-learn counts
+        frequency: Counter[int] = Counter()  # articles using each term
         analyse = TfidfVectorizer(stop_words="english").build_analyzer()
         block_words = 0
         for doc_id, text in docs:
@@ -194,6 +195,7 @@ class Corpus:
             self.words.append(starts=words.starts, ends=words.ends, grams=words.grams)
             counts = Counter(vocabulary.setdefault(t, len(vocabulary)) for t in analyse(text))
             self.terms.append(term=np.array(list(counts)), count=np.array(list(counts.values())))
+            frequency.update(counts.keys())
             if not self.blocks or block_words >= BLOCK_WORDS or self._docs(-1) >= BLOCK_DOCS:
                 self.blocks.append((len(self.ids), len(self.ids)))
                 block_words = 0
@@ -203,27 +205,29 @@ class Corpus:
         terms = sorted(vocabulary)
         self.rank = np.empty(len(terms), dtype=np.int32)  # first-use id -> sorted id
         self.rank[[vocabulary[t] for t in terms]] = np.arange(len(terms), dtype=np.int32)
-        self.idf = self._idf()
+        self.idf = self._idf([frequency[i] for i in range(len(terms))])
         self.vectors = Scratch(folder, {"weight": np.float64, "column": np.int32}, files)
         for lo, hi in self.blocks:
-            rows = self._tfidf(lo, hi)
+            rows = self._weigh(lo, hi)
             self.vectors.extend(np.diff(rows.indptr), weight=rows.data, column=rows.indices)
 
     def _docs(self, block: int) -> int:
         lo, hi = self.blocks[block]
         return hi - lo
 
-    def _idf(self) -> np.ndarray:
-        """scikit-learn's smoothed inverse document frequency, in its order of operations."""
-        ids, _ = self.terms.read("term", 0, len(self.ids))
-        df = np.bincount(self.rank[ids], minlength=len(self.rank)).astype(np.float64) + 1.0
+    def _idf(self, frequency: list[int]) -> np.ndarray:
+        """scikit-learn's smoothed inverse document frequency, in its order of operations,
+        from the number of articles using each term (by first-use id)."""
+        df = np.zeros(len(self.rank), dtype=np.float64)
+        df[self.rank] = frequency
+        df += 1.0
         idf = np.full_like(df, fill_value=len(self.ids) + 1, dtype=np.float64)
         idf /= df
         np.log(idf, out=idf)
         return idf + 1.0
 
     def words_of(self, doc: int) -> Words:
-        return Words(*(self.words.read(name, doc, doc + 1)[0] for name in Words.__annotations__))
+        return Words(*(self.words.read(f.name, doc, doc + 1)[0] for f in fields(Words)))
 
     def shingles(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
         """The shingle keys of articles ``lo`` to ``hi - 1`` and the article of each."""
@@ -241,7 +245,7 @@ class Corpus:
         rows.has_sorted_indices = False
         return rows
 
-    def _tfidf(self, lo: int, hi: int) -> sparse.csr_matrix:
+    def _weigh(self, lo: int, hi: int) -> sparse.csr_matrix:
         """TF-IDF rows as TfidfVectorizer(sublinear_tf=True) makes them, term order within
         a row included, so that sums come out the same."""
         ids, lengths = self.terms.read("term", lo, hi)
