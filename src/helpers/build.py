@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from .alignment import align_quotes, utterance_versions
@@ -37,7 +36,7 @@ from .engine import DocInput, Engine, run_documents
 from .reuse import reuse_files
 from .schema import COLUMNS, ORDER
 from .stance import about_testimony, hedge_survival
-from .store import TableRows, Tables, TableStore, read_table
+from .store import TableRows, Tables, TableStore, read_table, row_groups
 
 
 def iter_articles(raw_dir: Path, progress: bool = True) -> Iterator[Article]:
@@ -154,10 +153,8 @@ def most_cited_outlet(sources: pd.DataFrame) -> str:
 def kept_texts(articles: bytes) -> Iterator[tuple[str, str, str]]:
     """(doc_id, outlet label, text) of every kept article in doc-id order, read from the
     articles table's Parquet file a row group at a time."""
-    file = pq.ParquetFile(io.BytesIO(articles))
-    for group in range(file.num_row_groups):
-        part = file.read_row_group(group, columns=["doc_id", "status", "outlet", "text"])
-        kept = part.to_pandas().query("status == 'ok'")
+    columns = ["doc_id", "status", "outlet", "text"]
+    for kept in row_groups(io.BytesIO(articles), columns, lambda a: a["status"] == "ok"):
         yield from zip(kept["doc_id"], outlet_labels(kept), kept["text"], strict=True)
 
 
@@ -223,13 +220,10 @@ def claim_tables(sentences: bytes, mentions: bytes, stance: bytes) -> dict[str, 
     sentences at a time with the mentions of claim entities and the stance of attributed
     or hedged sentences of the same documents."""
     entities = claim_entities()
-    text = pq.ParquetFile(io.BytesIO(sentences))
+    columns = ["doc_id", "sent_id", "line", "start", "end", "text"]
 
     def chunks() -> Iterator[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]]:
-        for group in range(text.num_row_groups):
-            part = text.read_row_group(
-                group, columns=["doc_id", "sent_id", "line", "start", "end", "text"]
-            ).to_pandas()
+        for part in row_groups(io.BytesIO(sentences), columns):
             docs = (part["doc_id"].min(), part["doc_id"].max())
             yield (
                 part,

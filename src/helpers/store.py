@@ -103,18 +103,17 @@ class TableWriter(TableRows):
         self.file.close()
 
 
-def read_table(
+def row_groups(
     path: Path | BinaryIO,
     columns: list[str],
     where: Callable[[pd.DataFrame], pd.Series] | None = None,
     docs: tuple[str, str] | None = None,
-) -> pd.DataFrame:
-    """``columns`` of the table in the Parquet file at ``path`` (or an open one), only the
-    rows ``where`` keeps, read one row group at a time so that only those rows are ever
-    held. With ``docs`` (first, last doc_id; ``columns`` must hold doc_id), only those
-    documents' rows, from only the row groups whose doc_id range meets theirs."""
+) -> Iterator[pd.DataFrame]:
+    """``columns`` of the table in the Parquet file at ``path`` (or an open one), one row
+    group at a time, only the rows ``where`` keeps. With ``docs`` (first, last doc_id;
+    ``columns`` must hold doc_id), only those documents' rows, from only the row groups
+    whose doc_id range meets theirs."""
     file = pq.ParquetFile(path)
-    parts = []
     for group in range(file.num_row_groups):
         if docs is not None and not _may_hold(file, group, docs):
             continue
@@ -122,9 +121,19 @@ def read_table(
         keep = pd.Series(True, index=part.index) if where is None else where(part)
         if docs is not None:
             keep &= part["doc_id"].between(*docs)
-        parts.append(part[keep])
+        yield part[keep]
+
+
+def read_table(
+    path: Path | BinaryIO,
+    columns: list[str],
+    where: Callable[[pd.DataFrame], pd.Series] | None = None,
+    docs: tuple[str, str] | None = None,
+) -> pd.DataFrame:
+    """The rows ``row_groups`` gives, as one frame: only they are ever held."""
+    parts = list(row_groups(path, columns, where, docs))
     if not parts:
-        return file.schema_arrow.empty_table().select(columns).to_pandas()
+        return pq.read_schema(path).empty_table().select(columns).to_pandas()
     return pd.concat(parts, ignore_index=True)
 
 
