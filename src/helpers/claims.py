@@ -10,9 +10,9 @@ from functools import cache
 import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 from .lexicons import read_toml
+from .tfidf import smooth_idf, weigh
 
 STATUS_ORDER = ["asserted", "hedged", "attributed", "absent"]  # strongest commitment first
 
@@ -61,20 +61,13 @@ def match_claims(chunks: Iterable[Chunk]) -> pd.DataFrame:
     for text in wording.values():
         frequency.update(set(analyse(text)))
     terms = sorted(frequency)
-    # scikit-learn's smoothed idf, in its order of operations
-    df = np.array([frequency[t] for t in terms], dtype=np.float64) + 1.0
-    idf = np.full_like(df, fill_value=n_texts + len(wording) + 1, dtype=np.float64)
-    idf /= df
-    np.log(idf, out=idf)
-    idf += 1.0
+    idf = smooth_idf([frequency[t] for t in terms], n_texts + len(wording))
     table["similarity"] = 0.0
     if len(table):  # unit-length TF-IDF rows: the row-wise dot product is the cosine
         counts = CountVectorizer(stop_words="english", vocabulary=terms)
 
         def vectors(texts: pd.Series):
-            rows = counts.transform(texts).astype(np.float64)
-            rows.data *= idf[rows.indices]
-            return normalize(rows, norm="l2", copy=False)
+            return weigh(counts.transform(texts).astype(np.float64), idf)
 
         pairs = vectors(table["text"]).multiply(vectors(table["claim_id"].map(wording)))
         table["similarity"] = pairs.sum(axis=1).A1.round(3)

@@ -32,7 +32,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
+
+from .tfidf import smooth_idf, weigh
 
 _WORD = re.compile(r"\w+(?:['’]\w+)?")
 SHINGLE = 8  # words; long enough that a shared run is copying, not common phrasing
@@ -205,7 +206,9 @@ class Corpus:
         terms = sorted(vocabulary)
         self.rank = np.empty(len(terms), dtype=np.int32)  # first-use id -> sorted id
         self.rank[[vocabulary[t] for t in terms]] = np.arange(len(terms), dtype=np.int32)
-        self.idf = self._idf([frequency[i] for i in range(len(terms))])
+        by_term = np.zeros(len(terms))
+        by_term[self.rank] = [frequency[i] for i in range(len(terms))]
+        self.idf = smooth_idf(by_term, len(self.ids))
         self.vectors = Scratch(folder, {"weight": np.float64, "column": np.int32}, files)
         for lo, hi in self.blocks:
             rows = self._weigh(lo, hi)
@@ -214,17 +217,6 @@ class Corpus:
     def _docs(self, block: int) -> int:
         lo, hi = self.blocks[block]
         return hi - lo
-
-    def _idf(self, frequency: list[int]) -> np.ndarray:
-        """scikit-learn's smoothed inverse document frequency, in its order of operations,
-        from the number of articles using each term (by first-use id)."""
-        df = np.zeros(len(self.rank), dtype=np.float64)
-        df[self.rank] = frequency
-        df += 1.0
-        idf = np.full_like(df, fill_value=len(self.ids) + 1, dtype=np.float64)
-        idf /= df
-        np.log(idf, out=idf)
-        return idf + 1.0
 
     def words_of(self, doc: int) -> Words:
         return Words(*(self.words.read(f.name, doc, doc + 1)[0] for f in fields(Words)))
@@ -257,10 +249,7 @@ class Corpus:
         matrix.sort_indices()  # by first use, then renamed: scikit-learn's order
         matrix.indices = self.rank[matrix.indices]
         matrix.has_sorted_indices = False
-        np.log(matrix.data, out=matrix.data)
-        matrix.data += 1.0
-        matrix.data *= self.idf[matrix.indices]
-        return normalize(matrix, norm="l2", copy=False)
+        return weigh(matrix, self.idf, sublinear=True)
 
 
 class Closest:
