@@ -229,11 +229,11 @@ def test_a_build_that_stops_leaves_the_previous_tables(monkeypatch, tmp_path: Pa
     build(raw, out, progress=False)
     before = {p.name: p.read_bytes() for p in out.glob("*.parquet")}
 
-    def fail(quotes):
+    def fail(*args):
         raise RuntimeError("stopped")
 
     (raw / "zz_new.txt").write_text(GOOD, encoding="utf-8")  # every table would change
-    monkeypatch.setattr(build_module, "align_quotes", fail)
+    monkeypatch.setattr(build_module, "align", fail)
     with pytest.raises(RuntimeError, match="stopped"):
         build(raw, out, progress=False)
     assert {p.name: p.read_bytes() for p in out.glob("*.parquet")} == before

@@ -4,8 +4,11 @@ tasks in flight, reading ahead of busy workers."""
 
 from __future__ import annotations
 
+import itertools
 from contextlib import ExitStack
 
+import networkx as nx
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
@@ -14,12 +17,15 @@ from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
+import helpers.alignment as alignment
+import helpers.build as build_module
 import helpers.distinctive as distinctive
 import helpers.engine as engine
 import helpers.reuse as reuse
-from helpers.build import TableRows
+from helpers.build import TableRows, build
+from helpers.paths import RAW_DIR
 from helpers.reuse import _passages, text_words
-from helpers.store import TableWriter, read_table
+from helpers.store import TableStore, TableWriter, read_table, row_groups, typed_schema
 
 
 def naive_runs(a: list[str], b: list[str], n: int) -> set[tuple[int, int, int]]:
@@ -367,3 +373,91 @@ def test_spool_gives_back_what_it_was_given_in_order(tmp_path) -> None:
         assert file.seek(0, 2) == 0  # all read: the file starts again
         spool.append(b"five")
         assert spool.popleft() == b"five"
+
+
+def components(quotes: pd.DataFrame) -> set[frozenset[int]]:
+    """Groups of quotes (by row) joined by every pair from different documents that
+    shares a run of CANDIDATE_GRAM words and covers MIN_COVER: alignment by brute force."""
+    seqs = [alignment.words(t) for t in quotes["text"]]
+    eligible = [
+        k != "scare" and len(s) >= alignment.MIN_WORDS
+        for k, s in zip(quotes["kind"], seqs, strict=True)
+    ]
+
+    def grams(s):
+        n = alignment.CANDIDATE_GRAM
+        return {s[k : k + n] for k in range(len(s) - n + 1)}
+
+    graph = nx.Graph()
+    graph.add_nodes_from(range(len(seqs)))
+    for i, j in itertools.combinations(range(len(seqs)), 2):
+        if (
+            eligible[i]
+            and eligible[j]
+            and quotes["doc_id"].iloc[i] != quotes["doc_id"].iloc[j]
+            and grams(seqs[i]) & grams(seqs[j])
+            and alignment.coverage(seqs[i], seqs[j]) >= alignment.MIN_COVER
+        ):
+            graph.add_edge(i, j)
+    return {frozenset(c) for c in nx.connected_components(graph)}
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from("abc"),
+            st.lists(st.sampled_from(["isis", "turkey", "kurds", "ypg", "the"]), max_size=9),
+            st.sampled_from(["direct", "scare"]),
+        ),
+        max_size=12,
+    ),
+    st.integers(min_value=1, max_value=5),
+)
+def test_alignment_groups_every_quote_it_should_and_no_other(rows, part_size: int) -> None:
+    quotes = pd.DataFrame(
+        [
+            {"doc_id": d, "quote_id": k, "text": " ".join(w), "kind": kind, "speaker": "Omer"}
+            for k, (d, w, kind) in enumerate(rows)
+        ],
+        columns=["doc_id", "quote_id", "text", "kind", "speaker"],
+    ).sort_values(["doc_id", "quote_id"], ignore_index=True)
+    parts = [quotes.iloc[k : k + part_size] for k in range(0, len(quotes), part_size)]
+    numbers, _ = alignment.utterances(alignment.Quoted.gather(parts))  # a document may span parts
+    found = {frozenset(np.flatnonzero(numbers == n).tolist()) for n in set(numbers.tolist())}
+    assert found == components(quotes)
+    firsts = list(dict.fromkeys(numbers.tolist()))  # numbered in order of their first quote
+    assert firsts == list(range(1, len(firsts) + 1))
+
+
+def test_cross_article_tables_a_few_articles_at_a_time_equal_all_at_once(
+    tmp_path, monkeypatch
+) -> None:
+    whole = build(RAW_DIR, tmp_path / "whole", progress=False, use_cache=False)
+    monkeypatch.setattr(build_module, "CHUNK_DOCS", 1)
+    monkeypatch.setattr(alignment, "VERSION_BATCH", 1)
+    monkeypatch.setattr(TableWriter, "ROW_GROUP_BYTES", 1)  # quotes aligned in parts too
+    monkeypatch.setattr(TableRows, "CHUNK", 1)
+    parts = build(RAW_DIR, tmp_path / "parts", progress=False, use_cache=False)
+    for name in ("quotes", "utterances", "chain", "caveats"):
+        pd.testing.assert_frame_equal(whole[name], parts[name])
+        assert pq.ParquetFile(parts.path(name)).num_row_groups > 1, name  # made in parts
+    assert whole["chain"]["relation"].eq("quotes").any()
+    assert whole["caveats"]["status"].ne("not relayed").any()
+
+
+def test_an_empty_table_is_one_empty_part_and_parts_keep_their_schema(tmp_path) -> None:
+    store = TableStore(tmp_path)
+    schema = typed_schema({"doc_id": "str", "evidence": "str"})
+    frames = [
+        pd.DataFrame({"doc_id": ["a"], "evidence": [None]}),
+        pd.DataFrame({"doc_id": ["b"], "evidence": ["x"]}),
+    ]
+    store.write_parts("caveats", iter(frames), schema)  # the first part alone has no type
+    missing, given = read_table(store.part("caveats"), ["evidence"])["evidence"]
+    assert pd.isna(missing) and given == "x"
+    with pytest.raises(ValueError, match="no part"):
+        store.write_parts("chain", iter([]))
+    pq.write_table(schema.empty_table(), tmp_path / "empty.parquet")
+    (part,) = row_groups(tmp_path / "empty.parquet", ["doc_id"])
+    assert part.empty and list(part.columns) == ["doc_id"]

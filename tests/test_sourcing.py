@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -10,7 +9,7 @@ import pytest
 
 from helpers.alignment import compare
 from helpers.build import build
-from helpers.chain import _channel
+from helpers.chain import _channel, relay_citations
 
 PARAGRAPHS_A = [
     "Turkey and the militants",
@@ -134,11 +133,19 @@ def test_chain_runs_from_outlet_through_credit_and_newsweek_to_the_speaker(table
 
 
 def test_a_quotes_channel_is_the_outlet_its_paragraph_names_else_the_one_relays_agree_on() -> None:
-    agree = Counter({"Newsweek": 3, "RT": 1})  # three relaying articles, this one included
-    assert _channel(("RT",), ["Newsweek", "RT"], 2, agree) == "RT"
-    assert _channel(("RT", "Newsweek"), ["Newsweek", "RT"], 2, agree) == "Newsweek"
-    assert _channel((), ["Newsweek", "RT"], 2, agree) == "Newsweek"
-    assert _channel((), ["Newsweek", "RT"], 0, Counter()) is None  # no relay, no name
+    agree = frozenset({"Newsweek"})  # every article relaying the quote cites Newsweek
+    assert _channel(("RT",), ["Newsweek", "RT"], agree) == "RT"
+    assert _channel(("RT", "Newsweek"), ["Newsweek", "RT"], agree) == "Newsweek"
+    assert _channel((), ["Newsweek", "RT"], agree) == "Newsweek"
+    assert _channel((), ["Newsweek", "RT"], frozenset({"Newsweek", "RT"})) is None  # which?
+    assert _channel((), ["Newsweek", "RT"], None) is None  # no relay, no name
+
+
+def test_relays_agree_on_the_outlets_every_relaying_article_cites() -> None:
+    cited = {"a": ["Newsweek", "RT"], "b": ["Newsweek"], "c": ["RT"]}
+    quoted = [("U1", "a"), ("U1", "b"), ("U1", "a"), ("U2", "a"), ("U2", "c"), ("U3", "c")]
+    agree = relay_citations(quoted, cited)
+    assert agree == {"U1": frozenset({"Newsweek"}), "U2": frozenset({"RT"})}  # U3: one article
 
 
 def test_quote_offsets_are_exact(tables) -> None:

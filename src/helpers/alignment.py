@@ -3,16 +3,26 @@
 Quotes that share a run of words are compared across articles with a word-level alignment
 (``difflib.SequenceMatcher`` on lower-cased word tokens); two quotes belong to one
 utterance when one covers most of the other. Utterances are the connected groups.
+
+Memory follows the words quoted, not the quotes' rows: aligning holds each quote's words
+as 64-bit keys (8 bytes a word) and indexes only the runs of words that quotes of two
+documents share; versions of shared quotes are compared a batch of utterances at a time.
 """
 
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
+
+from .reuse import shingles, word_keys
 
 _TOKEN = re.compile(r"\[[^\]]*\]|[\w’'-]+|[^\w\s]")
 MIN_WORDS = 5  # shorter quotes (scare quotes, single words) are not aligned
@@ -21,6 +31,7 @@ CANDIDATE_GRAM = 4  # quotes are compared only when they share a run of this man
 # quotes kept per 4-gram in the candidate index: the first holders of a run of words
 # already represent the groups it belongs to; more would only repeat them
 MAX_POSTINGS = 32
+VERSION_BATCH = 5_000  # quotes whose versions are compared at a time
 
 
 def tokens(text: str) -> list[str]:
@@ -28,10 +39,14 @@ def tokens(text: str) -> list[str]:
     return [t.lower().replace("’", "'") for t in _TOKEN.findall(text) if t.strip()]
 
 
-@lru_cache(maxsize=4096)  # bounded: memory must not grow with the corpus
-def words(text: str) -> tuple[str, ...]:
-    """The word tokens of a quote (cached: relayed quotes repeat across articles)."""
+def _words(text: str) -> tuple[str, ...]:
     return tuple(t for t in tokens(text) if t[0].isalnum() or t.startswith("["))
+
+
+# The word tokens of a quote, cached: relayed quotes repeat across articles. Bounded, as
+# memory must not grow with the corpus; passes over every quote call ``_words`` instead,
+# as cached tuples made among theirs would keep their memory from going back to the system.
+words = lru_cache(maxsize=4096)(_words)
 
 
 @lru_cache(maxsize=4096)  # bounded: memory must not grow with the corpus
@@ -55,16 +70,87 @@ def coverage(a: tuple[str, ...], b: tuple[str, ...]) -> float:
     return matched / shortest
 
 
-def align_quotes(quotes: pd.DataFrame) -> pd.DataFrame:
-    """Add ``utterance_id`` (shared by quotes from different articles rendering the same
-    words; quotes with no counterpart get their own) and ``utterance_speaker``.
+@dataclass(frozen=True)
+class Quoted:
+    """What aligning needs of every quote, compactly (a few bytes a word, however many
+    quotes): its document and speaker as numbers, whether it may be aligned, and its
+    words as 64-bit keys, every quote's one after the other."""
 
-    Candidates come from an index of word 4-grams, so only quotes that share a run of
-    words are compared, and a quote stops being compared with a group once it joins it
-    (union-find): the cost follows the number of groups, not the square of the quotes.
+    docs: np.ndarray
+    eligible: np.ndarray
+    speakers: np.ndarray
+    names: list[str]  # the speakers, by number
+    keys: np.ndarray
+    offsets: np.ndarray  # where each quote's keys start, and one past the last
+    shared: np.ndarray  # sorted keys of the 4-grams eligible quotes of two documents hold
+
+    @classmethod
+    def gather(cls, parts: Iterable[pd.DataFrame]) -> Quoted:
+        """From parts of the quotes table (doc_id, kind, text, speaker), in table order."""
+        doc_codes: dict[str, int] = {}
+        speaker_codes: dict[str, int] = {}
+        # grown in place, then viewed as arrays: joining parts at the end would hold twice
+        docs, speakers, eligible, lengths = array("q"), array("q"), array("b"), array("q")
+        keys, runs = array("Q"), array("Q")
+        for part in parts:
+            seqs = [_words(t) for t in part["text"]]
+            n_words = np.fromiter(map(len, seqs), np.int64, len(seqs))
+            part_docs = np.array([doc_codes.setdefault(d, len(doc_codes)) for d in part["doc_id"]])
+            part_keys = word_keys(np.array([w for seq in seqs for w in seq], dtype=object))
+            part_eligible = (part["kind"] != "scare").to_numpy(bool) & (n_words >= MIN_WORDS)
+            speakers.extend(
+                speaker_codes.setdefault(s, len(speaker_codes)) for s in part["speaker"]
+            )
+            docs.frombytes(part_docs.astype(np.int64).tobytes())
+            eligible.frombytes(part_eligible.astype(np.int8).tobytes())
+            lengths.frombytes(n_words.tobytes())
+            keys.frombytes(part_keys.tobytes())
+            runs.frombytes(_grams_per_doc(part_keys, n_words, part_docs, part_eligible).tobytes())
+        # a run held twice here is held by two documents (or by one document in two parts:
+        # a few more runs indexed, the same candidates)
+        held = np.frombuffer(runs, np.uint64)
+        held.sort()
+        return cls(
+            docs=np.frombuffer(docs, np.int64),
+            eligible=np.frombuffer(eligible, np.int8).astype(bool),
+            speakers=np.frombuffer(speakers, np.int64),
+            names=list(speaker_codes),
+            keys=np.frombuffer(keys, np.uint64),
+            offsets=np.r_[0, np.cumsum(np.frombuffer(lengths, np.int64))],
+            shared=np.unique(held[1:][held[1:] == held[:-1]]),
+        )
+
+    def words(self, i: int) -> tuple[int, ...]:
+        return tuple(self.keys[self.offsets[i] : self.offsets[i + 1]].tolist())
+
+    def grams(self, i: int) -> np.ndarray:
+        return shingles(self.keys[self.offsets[i] : self.offsets[i + 1]], CANDIDATE_GRAM)
+
+
+def _grams_per_doc(
+    keys: np.ndarray, lengths: np.ndarray, docs: np.ndarray, eligible: np.ndarray
+) -> np.ndarray:
+    """The 4-grams of the eligible quotes whose word keys are ``keys`` (``lengths`` each,
+    one after the other), each once per document."""
+    grams = shingles(keys, CANDIDATE_GRAM)  # some run across two quotes: dropped below
+    owner = np.repeat(np.arange(len(lengths)), lengths)[: len(grams)]
+    within = np.arange(len(grams)) - (np.cumsum(lengths) - lengths)[owner]
+    keep = eligible[owner] & (within <= lengths[owner] - CANDIDATE_GRAM)
+    held = pd.DataFrame({"gram": grams[keep], "doc": docs[owner[keep]]}).drop_duplicates()
+    return held["gram"].to_numpy(np.uint64)
+
+
+def utterances(quoted: Quoted) -> tuple[np.ndarray, list[str]]:
+    """The utterance number of each quote (quotes from different articles rendering the
+    same words share one; numbered from 1 in order of their first quote) and each
+    utterance's speaker by number (``_consensus``).
+
+    Candidates come from an index of the word 4-grams that quotes of two or more
+    documents hold, so only quotes that share a run of words are compared, and a quote
+    stops being compared with a group once it joins it (union-find): the cost follows the
+    number of groups, not the square of the quotes.
     """
-    quotes = quotes.copy()
-    parent = list(range(len(quotes)))
+    parent = list(range(len(quoted.docs)))
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -72,44 +158,89 @@ def align_quotes(quotes: pd.DataFrame) -> pd.DataFrame:
             i = parent[i]
         return i
 
-    docs = quotes["doc_id"].tolist()
-    eligible = (quotes["kind"] != "scare").tolist()
-    seqs = [words(t) for t in quotes["text"]]
-    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for i, seq in enumerate(seqs):
-        if not eligible[i] or len(seq) < MIN_WORDS:
-            continue
-        grams = {tuple(seq[k : k + CANDIDATE_GRAM]) for k in range(len(seq) - CANDIDATE_GRAM + 1)}
-        pool = set().union(*(index.get(g, ()) for g in grams))
-        candidates = sorted(j for j in pool if docs[j] != docs[i])
-        for j in candidates:
-            if find(j) != find(i) and coverage(seqs[i], seqs[j]) >= MIN_COVER:
+    shared, docs = quoted.shared, quoted.docs.tolist()
+    index: dict[int, list[int]] = {}
+    for i in np.flatnonzero(quoted.eligible).tolist():
+        grams = quoted.grams(i)
+        at = np.searchsorted(shared, grams).clip(max=len(shared) - 1)
+        held = set(grams[shared[at] == grams].tolist()) if len(shared) else set()
+        pool = set().union(*(index.get(g, ()) for g in held))
+        for j in sorted(j for j in pool if docs[j] != docs[i]):
+            if find(j) != find(i) and coverage(quoted.words(i), quoted.words(j)) >= MIN_COVER:
                 parent[find(i)] = find(j)
-        for g in grams:
-            if len(index[g]) < MAX_POSTINGS:
-                index[g].append(i)
-    groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(quotes)):
-        groups[find(i)].append(i)
-    ordered = sorted(groups.values(), key=lambda members: members[0])
-    ids = [""] * len(quotes)
-    for number, members in enumerate(ordered, start=1):
-        for member in members:
-            ids[member] = f"U{number:03d}"
-    quotes["utterance_id"] = ids
-    quotes["utterance_speaker"] = quotes.groupby("utterance_id")["speaker"].transform(_consensus)
-    return quotes
+        for g in held:
+            postings = index.setdefault(g, [])
+            if len(postings) < MAX_POSTINGS:
+                postings.append(i)
+    roots = np.array([find(i) for i in range(len(parent))], np.int64)
+    _, first, group = np.unique(roots, return_index=True, return_inverse=True)
+    numbers = np.argsort(np.argsort(first))[group] + 1  # in order of each group's first quote
+    return numbers, _consensus(numbers, quoted.speakers, quoted.names)
 
 
-def _consensus(speakers: pd.Series) -> str:
-    """The name most versions give the speaker; a description ("a former technician")
-    yields to a name given elsewhere."""
-    named = [s for s in speakers if s != "unattributed" and s[:1].isupper()]
-    pool = named or [s for s in speakers if s != "unattributed"]
-    if not pool:
-        return "unattributed"
-    counts = pd.Series(pool).value_counts()
-    return sorted(counts.index[counts == counts.max()])[0]
+def _consensus(numbers: np.ndarray, speakers: np.ndarray, names: list[str]) -> list[str]:
+    """Each utterance's speaker, by number from 1 (0 is unused): the name most of its
+    versions give, the first in sort order on a tie; a description ("a former
+    technician") yields to a name given elsewhere."""
+    given = pd.DataFrame({"utterance": numbers, "speaker": np.array(names, dtype=object)[speakers]})
+    counts = given[given["speaker"] != "unattributed"].value_counts().rename("n").reset_index()
+    counts["named"] = counts["speaker"].str[:1].str.isupper()
+    counts = counts[counts["named"] | ~counts.groupby("utterance")["named"].transform("any")]
+    best = counts.sort_values(["utterance", "n", "speaker"], ascending=[True, False, True])
+    chosen = ["unattributed"] * (int(numbers.max(initial=0)) + 1)
+    for utterance, speaker in best.drop_duplicates("utterance")[["utterance", "speaker"]].values:
+        chosen[utterance] = speaker
+    return chosen
+
+
+def utterance_id(number: int) -> str:
+    return f"U{number:03d}"
+
+
+def with_utterances(part: pd.DataFrame, numbers: np.ndarray, speakers: list[str]) -> pd.DataFrame:
+    """``part`` of the quotes table with ``utterance_id`` and ``utterance_speaker``, from its
+    quotes' utterance numbers."""
+    return part.assign(
+        utterance_id=[utterance_id(n) for n in numbers.tolist()],
+        utterance_speaker=[speakers[n] for n in numbers.tolist()],
+    )
+
+
+def labelled(
+    parts: Iterable[pd.DataFrame], numbers: np.ndarray, speakers: list[str]
+) -> Iterator[pd.DataFrame]:
+    """``with_utterances`` for consecutive parts of the quotes table."""
+    at = 0
+    for part in parts:
+        yield with_utterances(part, numbers[at : at + len(part)], speakers)
+        at += len(part)
+
+
+def relayed(numbers: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """Whether each utterance, by number, is quoted by two or more documents (``docs``: the
+    document number of each quote)."""
+    pairs = np.unique(np.column_stack([numbers, docs]), axis=0)
+    return np.bincount(pairs[:, 0], minlength=int(numbers.max(initial=0)) + 1) >= 2
+
+
+def version_batches(numbers: np.ndarray, shared: np.ndarray) -> Iterator[np.ndarray]:
+    """The quotes of the ``shared`` utterances (by number), a batch of utterances at a
+    time, in the order of their ids, as masks over the quotes: each batch holds up to
+    ``VERSION_BATCH`` quotes (or one utterance that has more). One empty batch if none."""
+    chosen = np.flatnonzero(shared)
+    chosen = chosen[np.argsort(np.array([utterance_id(n) for n in chosen.tolist()]))]
+    batch = np.cumsum(np.bincount(numbers, minlength=len(shared))[chosen]) // VERSION_BATCH
+    for b in np.unique(batch) if len(chosen) else [0]:
+        wanted = np.zeros(len(shared), bool)
+        wanted[chosen[batch == b]] = True
+        yield wanted[numbers]
+
+
+def align_quotes(quotes: pd.DataFrame) -> pd.DataFrame:
+    """Add ``utterance_id`` (shared by quotes from different articles rendering the same
+    words; quotes with no counterpart get their own) and ``utterance_speaker``."""
+    numbers, speakers = utterances(Quoted.gather([quotes]))
+    return with_utterances(quotes, numbers, speakers)
 
 
 def compare(version: str, reference: str) -> dict:

@@ -11,16 +11,25 @@ import io
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 from tqdm import tqdm
 
-from .alignment import align_quotes, utterance_versions
+from .alignment import (
+    Quoted,
+    labelled,
+    relayed,
+    utterance_versions,
+    utterances,
+    version_batches,
+)
 from .cache import DocCache, clear_stamp, write_stamp
-from .chain import chain_edges
+from .chain import chain_edges, cited_media, relay_citations
 from .claims import claim_entities, match_claims, sets_status
 from .corpus import (
     Article,
@@ -36,7 +45,15 @@ from .engine import DocInput, Engine, run_documents
 from .reuse import reuse_files
 from .schema import COLUMNS, ORDER
 from .stance import about_testimony, hedge_survival
-from .store import TableRows, Tables, TableStore, read_table, row_groups
+from .store import (
+    TableRows,
+    Tables,
+    TableStore,
+    TableWriter,
+    read_table,
+    row_groups,
+    typed_schema,
+)
 
 
 def iter_articles(raw_dir: Path, progress: bool = True) -> Iterator[Article]:
@@ -143,6 +160,25 @@ def read_tables(raw_dir: Path, progress: bool = True) -> tuple[pd.DataFrame, pd.
     return articles.frame(), blocks.frame().astype({"start": "Int64", "end": "Int64"})
 
 
+QUOTES = typed_schema({**COLUMNS["quotes"], "utterance_id": "str", "utterance_speaker": "str"})
+CAVEATS = typed_schema(
+    {
+        **dict.fromkeys(["doc_id", "original", "status"], "str"),
+        **{"sentences_about": "int64", "line": "Int64", "evidence": "str"},
+    }
+)
+# the quotes' columns the chain reads
+CHAIN_QUOTES = [
+    "doc_id",
+    "block_id",
+    "line",
+    "kind",
+    "speaker",
+    "utterance_id",
+    "utterance_speaker",
+]
+
+
 def most_cited_outlet(sources: pd.DataFrame) -> str:
     """The news outlet the most articles cite: the original reporting they relay."""
     media = sources[sources["source_type"] == "news_media"]
@@ -178,41 +214,117 @@ def text_tables(articles: bytes) -> dict[str, pd.DataFrame | bytes]:
     }
 
 
+CHUNK_DOCS = 1_000  # articles whose chain edges and caveats are found at a time
+
+
+def doc_ranges(doc_ids: pd.Series) -> list[tuple[str, str]]:
+    """(first, last) of consecutive runs of ``CHUNK_DOCS`` sorted document ids; one range
+    that holds none when there are none."""
+    ids = doc_ids.tolist()
+    return [
+        (ids[k], ids[min(k + CHUNK_DOCS, len(ids)) - 1]) for k in range(0, len(ids), CHUNK_DOCS)
+    ] or [("", "")]
+
+
+def align(store: TableStore, unaligned: Path) -> tuple[np.ndarray, np.ndarray]:
+    """Align the quotes in the Parquet file ``unaligned`` (``align_quotes``) and write the
+    quotes table, reading it twice a row group at a time; the utterance number and the
+    document number of each quote."""
+    quoted = Quoted.gather(row_groups(unaligned, ["doc_id", "kind", "text", "speaker"]))
+    numbers, speakers = utterances(quoted)
+    parts = row_groups(unaligned, list(COLUMNS["quotes"]))
+    store.write_parts("quotes", labelled(parts, numbers, speakers), QUOTES)
+    return numbers, quoted.docs
+
+
 def quote_tables(
-    store: TableStore, articles: pd.DataFrame, quotes: pd.DataFrame
-) -> Iterator[tuple[str, pd.DataFrame]]:
-    """Measures across articles from their sources and aligned quotes, one table at a
-    time so that each can be written before the next is made: shared quotes, the
-    attribution chain, and caveat survival. Of the large tables they read only the rows
-    they use: the news media cited, credit lines and quoted paragraphs, first mentions of
-    cited media, and sentences about the relayed testimony."""
+    store: TableStore, articles: pd.DataFrame, numbers: np.ndarray, docs: np.ndarray
+) -> Iterator[tuple[str, Iterator[pd.DataFrame], pa.Schema | None]]:
+    """Measures across articles from their sources and aligned quotes, each table a part
+    at a time, to be written before the next is made: versions of shared quotes (a batch
+    of utterances at a time), then the attribution chain and caveat survival (a range of
+    articles at a time, with what they need across articles: the outlets every article
+    relaying an utterance cites, the original outlet and whom it is quoted relaying).
+    ``numbers`` and ``docs``: the utterance and document number of each quote."""
     labels = outlet_labels(articles)
-    yield "quotes", quotes
-    yield "utterances", utterance_versions(quotes, labels)
+    quotes = store.part("quotes")
+    shared = relayed(numbers, docs)
+
+    def versions() -> Iterator[pd.DataFrame]:
+        columns = ["utterance_id", "doc_id", "quote_id", "line", "speaker", "text"]
+        for batch in version_batches(numbers, shared):
+            rows = pd.concat(_picked(row_groups(quotes, columns), batch), ignore_index=True)
+            yield utterance_versions(rows, labels)
+
+    yield "utterances", versions(), None
     sources = store.read(  # the news media cited: all the chain and its origin use
         "sources", ["doc_id", "source", "source_type"], lambda s: s["source_type"] == "news_media"
     )
-    media = set(sources["source"])
-    quoted = set(zip(quotes["doc_id"], quotes["block_id"], strict=True))
-    blocks = store.read(
-        "blocks",
-        ["doc_id", "block_id", "role", "text", "line_start"],
-        lambda b: (b["role"] == "credit") | in_blocks(b, quoted),
+    original, media = most_cited_outlet(sources), set(sources["source"])
+    ranges = doc_ranges(articles["doc_id"])
+    pairs = (
+        pair
+        for part in _picked(row_groups(quotes, ["utterance_id", "doc_id"]), shared[numbers])
+        for pair in zip(part["utterance_id"], part["doc_id"], strict=True)
     )
-    mentions = store.read(
-        "mentions", ["doc_id", "entity", "line"], lambda m: m["entity"].isin(media)
-    )
-    chain = chain_edges(articles, blocks, mentions, quotes, sources, labels)
-    del blocks, mentions
-    yield "chain", chain
-    original = most_cited_outlet(sources)
-    about = store.read(
-        "sentences",
-        list(COLUMNS["sentences"]),
-        lambda s: about_testimony(s, quotes, chain, original),
-    )
-    firsts = store.read("sentences", ["doc_id"], lambda s: ~s["doc_id"].duplicated())
-    yield "caveats", hedge_survival(about, quotes, chain, original, firsts["doc_id"].unique())
+    cited_by_all = relay_citations(pairs, cited_media(sources))
+    from_original: list[pd.DataFrame] = []  # whom the original is quoted relaying
+
+    def chain() -> Iterator[pd.DataFrame]:
+        for docs in ranges:
+            quoted = read_table(quotes, CHAIN_QUOTES, docs=docs)
+            in_quotes = set(zip(quoted["doc_id"], quoted["block_id"], strict=True))
+            edges = chain_edges(
+                articles[articles["doc_id"].between(*docs)],
+                store.read(
+                    "blocks",
+                    ["doc_id", "block_id", "role", "text", "line_start"],
+                    lambda b, in_quotes=in_quotes: (
+                        (b["role"] == "credit") | in_blocks(b, in_quotes)
+                    ),
+                    docs,
+                ),
+                store.read(
+                    "mentions",
+                    ["doc_id", "entity", "line"],
+                    lambda m: m["entity"].isin(media),
+                    docs,
+                ),
+                quoted,
+                sources[sources["doc_id"].between(*docs)],
+                labels,
+                cited_by_all,
+            )
+            relaying = (edges["source"] == original) & (edges["relation"] == "quotes")
+            from_original.append(
+                edges.loc[relaying, ["source", "target", "relation"]].drop_duplicates()
+            )
+            yield edges
+
+    yield "chain", chain(), None
+    relays = pd.concat(from_original, ignore_index=True).drop_duplicates()
+
+    def caveats() -> Iterator[pd.DataFrame]:
+        for docs in ranges:
+            quoted = read_table(quotes, ["doc_id", "block_id", "utterance_speaker"], docs=docs)
+            about = store.read(
+                "sentences",
+                list(COLUMNS["sentences"]),
+                lambda s, quoted=quoted: about_testimony(s, quoted, relays, original),
+                docs,
+            )
+            with_sentences = store.read("sentences", ["doc_id"], docs=docs)["doc_id"].unique()
+            yield hedge_survival(about, quoted, relays, original, with_sentences)
+
+    yield "caveats", caveats(), CAVEATS
+
+
+def _picked(parts: Iterable[pd.DataFrame], mask: np.ndarray) -> Iterator[pd.DataFrame]:
+    """The rows ``mask`` keeps of consecutive parts of a table."""
+    at = 0
+    for part in parts:
+        yield part[mask[at : at + len(part)]]
+        at += len(part)
 
 
 def claim_tables(sentences: bytes, mentions: bytes, stance: bytes) -> dict[str, pd.DataFrame]:
@@ -281,13 +393,13 @@ def build(
     store = TableStore(out_dir)
     with Engine(engine, n_process, scheduler) as runner:  # workers load the model meanwhile
         writers = {name: store.writer(name) for name in COLUMNS if name != "quotes"}
-        quotes = in_memory("quotes")  # aligned across articles before it is written
+        unaligned = store.part("quotes-unaligned")  # aligned across articles afterwards
+        writers["quotes"] = TableWriter(unaligned, "quotes")
         corpus = {}
 
         def keep(doc_id: str, result: dict) -> None:
             for name, rows in result.items():
-                table = quotes if name == "quotes" else writers[name]
-                table.extend({"doc_id": doc_id, **row} for row in rows)
+                writers[name].extend({"doc_id": doc_id, **row} for row in rows)
 
         def read() -> None:  # the text-only measures start beside the remaining annotation
             clock.lap("read (annotating meanwhile)")
@@ -316,11 +428,11 @@ def build(
         claims = runner.submit(  # beside the alignment, reading the files it is sent
             encoded, claim_tables, *(store.file(n) for n in ("sentences", "mentions", "stance"))
         )
-        aligned = align_quotes(quotes.frame())
-        clock.lap("assemble and align quotes")
-        for name, table in quote_tables(store, corpus["articles"], aligned):
-            store.write(name, table)  # written as made: none waits for the others
-        del aligned
+        numbers, docs = align(store, unaligned)
+        unaligned.unlink()
+        clock.lap("align quotes")
+        for name, parts, schema in quote_tables(store, corpus["articles"], numbers, docs):
+            store.write_parts(name, parts, schema)  # written as made: none waits for another
         for name, file in {**claims.result(), **corpus.pop("texts").result()}.items():
             store.write(name, file)
         clock.lap("corpus measures")

@@ -13,7 +13,7 @@ Edges (one row per article and evidence):
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Iterable
 
 import networkx as nx
 import pandas as pd
@@ -34,16 +34,21 @@ def chain_edges(
     quotes: pd.DataFrame,
     sources: pd.DataFrame,
     labels: pd.Series,
+    cited_by_all: dict[str, frozenset[str]] | None = None,
 ) -> pd.DataFrame:
-    """Every edge with its article and the raw line it rests on (one pass over each table)."""
+    """Every edge with its article and the raw line it rests on (one pass over each table).
+
+    ``cited_by_all`` gives, for each utterance that several articles relay, the outlets
+    all of them cite (``relay_citations``); by default it is found from ``quotes`` and
+    ``sources``, so the tables may hold a part of the articles only when it is given.
+    """
     media_names = _media_names()
     first_named = mentions.groupby(["doc_id", "entity"])["line"].min().to_dict()
-    cited = (
-        sources[sources["source_type"] == "news_media"]
-        .groupby("doc_id")["source"]
-        .agg(lambda s: sorted(set(s)))
-        .to_dict()
-    )
+    cited = cited_media(sources)
+    if cited_by_all is None:
+        cited_by_all = relay_citations(
+            zip(quotes["utterance_id"], quotes["doc_id"], strict=True), cited
+        )
     credits = blocks[blocks["role"] == "credit"]
     credits = credits.loc[[fold(t.strip()) in media_names for t in credits["text"]]]
     credits_by_doc: dict[str, list] = {}
@@ -56,9 +61,6 @@ def chain_edges(
         for b in blocks[["doc_id", "block_id", "text"]].itertuples(index=False)
     }
     spoken = quotes[(quotes["kind"] != "scare") & (quotes["speaker"] != "unattributed")]
-    docs_of = quotes.groupby("utterance_id")["doc_id"].agg(set).to_dict()
-    # per shared utterance, how many of the articles relaying it cite each outlet
-    citing = {u: Counter(m for d in docs for m in cited.get(d, [])) for u, docs in docs_of.items()}
     quotes_by_doc: dict[str, list] = {}
     fields = ["doc_id", "block_id", "utterance_id", "utterance_speaker", "kind", "line"]
     for q in spoken[fields].itertuples(index=False):  # tuples: small, however many quotes
@@ -75,12 +77,7 @@ def chain_edges(
             rows.append((doc_id, origin, medium, "cites", first_named.get((doc_id, medium))))
         mine = quotes_by_doc.get(doc_id, [])
         channels = [
-            _channel(
-                named_in[(doc_id, q.block_id)],
-                own_media,
-                len(docs_of.get(q.utterance_id, {doc_id})) - 1,
-                citing.get(q.utterance_id, Counter()),
-            )
+            _channel(named_in[(doc_id, q.block_id)], own_media, cited_by_all.get(q.utterance_id))
             for q in mine
         ]
         by_speaker: dict[str, str] = {}
@@ -108,19 +105,38 @@ def chain_edges(
     return edges.sort_values(EDGE_COLUMNS, ignore_index=True)
 
 
+def cited_media(sources: pd.DataFrame) -> dict[str, list[str]]:
+    """The news outlets each article cites, in sort order."""
+    media = sources[sources["source_type"] == "news_media"]
+    return media.groupby("doc_id")["source"].agg(lambda s: sorted(set(s))).to_dict()
+
+
+def relay_citations(
+    quoted: Iterable[tuple[str, str]], cited: dict[str, list[str]]
+) -> dict[str, frozenset[str]]:
+    """For each utterance two or more articles relay (``quoted``: utterance and article
+    pairs), the news outlets every one of those articles cites."""
+    docs: dict[str, set[str]] = {}
+    for utterance, doc_id in quoted:
+        docs.setdefault(utterance, set()).add(doc_id)
+    return {
+        utterance: frozenset.intersection(*(frozenset(cited.get(d, ())) for d in relaying))
+        for utterance, relaying in docs.items()
+        if len(relaying) > 1
+    }
+
+
 def _channel(
-    in_paragraph: tuple[str, ...], own_media: list[str], n_others: int, citing: Counter
+    in_paragraph: tuple[str, ...], own_media: list[str], cited_by_all: frozenset[str] | None
 ) -> str | None:
     """The outlet a quote came through, when the page says or the relays agree: the first
     outlet this article cites that the quote's paragraph names (``in_paragraph``), else the
-    one it cites that every other article relaying the quote cites too (``citing`` counts
-    the relaying articles citing each outlet, this one included)."""
+    one it cites that every article relaying the quote cites (``cited_by_all``; None when
+    no other article relays it)."""
     named = [m for m in own_media if m in in_paragraph]
     if named:
         return named[0]
-    if not n_others:
-        return None
-    common = [m for m in own_media if citing[m] - 1 == n_others]
+    common = [m for m in own_media if m in (cited_by_all or ())]
     return common[0] if len(common) == 1 else None
 
 

@@ -87,12 +87,21 @@ def text_words(text: str, n: int = SHINGLE) -> Words:
     spans = np.fromiter((i for m in matches for i in m.span()), np.int32, 2 * len(matches))
     spans = spans.reshape(-1, 2)
     folded = np.array([m.group().lower().replace("’", "'") for m in matches], dtype=object)
-    keys = pd.util.hash_array(folded, categorize=False) if len(folded) else np.zeros(0, np.uint64)
+    return Words(spans[:, 0].copy(), spans[:, 1].copy(), shingles(word_keys(folded), n))
+
+
+def word_keys(words: np.ndarray) -> np.ndarray:
+    """A 64-bit key per word (an object array of strings): equal words, equal keys."""
+    return pd.util.hash_array(words, categorize=False) if len(words) else np.zeros(0, np.uint64)
+
+
+def shingles(keys: np.ndarray, n: int) -> np.ndarray:
+    """A key for each run of ``n`` word keys: a rolling hash, equal runs equal keys."""
     count = max(len(keys) - n + 1, 0)
     grams = np.zeros(count, dtype=np.uint64)
     for k in range(n if count else 0):  # uint64 arithmetic wraps: a hash mod 2**64
         grams = grams * _MULTIPLIER + keys[k : k + count]
-    return Words(spans[:, 0].copy(), spans[:, 1].copy(), grams)
+    return grams
 
 
 def _passages(a: Words, bs: list[Words], n: int) -> np.ndarray:

@@ -25,9 +25,13 @@ ARROW_TYPES = {
 
 
 def arrow_schema(name: str) -> pa.Schema:
-    """The Arrow schema of a per-article table, with the pandas metadata that gives its
-    columns their dtypes when read back."""
-    types = COLUMNS[name]
+    """The Arrow schema of a per-article table (``typed_schema``)."""
+    return typed_schema(COLUMNS[name])
+
+
+def typed_schema(types: dict[str, str]) -> pa.Schema:
+    """The Arrow schema of columns of the given pandas dtypes, with the pandas metadata
+    that gives the columns their dtypes when read back."""
     plain = pa.schema([(column, ARROW_TYPES[t]) for column, t in types.items()])
     empty = pd.DataFrame(
         {c: pd.Series(dtype=object if t.startswith("list") else t) for c, t in types.items()}
@@ -112,8 +116,10 @@ def row_groups(
     """``columns`` of the table in the Parquet file at ``path`` (or an open one), one row
     group at a time, only the rows ``where`` keeps. With ``docs`` (first, last doc_id;
     ``columns`` must hold doc_id), only those documents' rows, from only the row groups
-    whose doc_id range meets theirs."""
+    whose doc_id range meets theirs. A table with no row group is one empty part."""
     file = pq.ParquetFile(path)
+    if not file.num_row_groups:
+        yield file.schema_arrow.empty_table().select(columns).to_pandas()
     for group in range(file.num_row_groups):
         if docs is not None and not _may_hold(file, group, docs):
             continue
@@ -131,10 +137,7 @@ def read_table(
     docs: tuple[str, str] | None = None,
 ) -> pd.DataFrame:
     """The rows ``row_groups`` gives, as one frame: only they are ever held."""
-    parts = list(row_groups(path, columns, where, docs))
-    if not parts:
-        return pq.read_schema(path).empty_table().select(columns).to_pandas()
-    return pd.concat(parts, ignore_index=True)
+    return pd.concat(row_groups(path, columns, where, docs), ignore_index=True)
 
 
 def _may_hold(file: pq.ParquetFile, group: int, docs: tuple[str, str]) -> bool:
@@ -167,6 +170,24 @@ class TableStore:
         else:
             table.to_parquet(self.part(name), index=False)
 
+    def write_parts(
+        self, name: str, parts: Iterable[pd.DataFrame], schema: pa.Schema | None = None
+    ) -> None:
+        """Write a table given a part at a time, each a row group, in the order of the
+        table, so only one part is ever held. Parts take ``schema`` when given (from
+        ``typed_schema``: a part whose column holds only nulls has no type of its own),
+        else the first part's."""
+        writer = None
+        for part in parts:
+            table = pa.Table.from_pandas(part, schema=schema, preserve_index=False)
+            if writer is None:
+                schema = schema or table.schema
+                writer = pq.ParquetWriter(self.part(name), schema)
+            writer.write_table(table)
+        if writer is None:
+            raise ValueError(f"no part of {name!r} to write")
+        writer.close()
+
     def file(self, name: str) -> bytes:
         """The Parquet file of a table written (and closed) in this build."""
         return self.part(name).read_bytes()
@@ -176,9 +197,10 @@ class TableStore:
         name: str,
         columns: list[str],
         where: Callable[[pd.DataFrame], pd.Series] | None = None,
+        docs: tuple[str, str] | None = None,
     ) -> pd.DataFrame:
-        """Columns and rows of a table written (and closed) in this build."""
-        return read_table(self.part(name), columns, where)
+        """Columns and rows of a table written (and closed) in this build (``read_table``)."""
+        return read_table(self.part(name), columns, where, docs)
 
     def publish(self) -> Tables:
         for name in TABLES:
