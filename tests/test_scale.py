@@ -461,3 +461,18 @@ def test_an_empty_table_is_one_empty_part_and_parts_keep_their_schema(tmp_path) 
     pq.write_table(schema.empty_table(), tmp_path / "empty.parquet")
     (part,) = row_groups(tmp_path / "empty.parquet", ["doc_id"])
     assert part.empty and list(part.columns) == ["doc_id"]
+
+
+def test_tasks_read_a_table_file_by_path_or_as_bytes_alike(tmp_path) -> None:
+    tables = build(RAW_DIR, tmp_path, progress=False)
+    by_path = build_module.encoded(build_module.text_tables, tables.path("articles"))
+    as_bytes = build_module.encoded(build_module.text_tables, tables.path("articles").read_bytes())
+    assert by_path == as_bytes and set(by_path) == {"distinctive", "similarity", "passages"}
+    files = [tables.path(n) for n in ("sentences", "mentions", "stance")]
+    claims = build_module.claim_tables(*files)["claims"]
+    pd.testing.assert_frame_equal(
+        claims, build_module.claim_tables(*(f.read_bytes() for f in files))["claims"]
+    )
+    pd.testing.assert_frame_equal(claims, tables["claims"])
+    assert engine.Engine("local", 2).shares_disk and engine.Engine("dask").shares_disk
+    assert not engine.Engine("dask", scheduler="tcp://elsewhere:8786").shares_disk

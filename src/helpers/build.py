@@ -46,10 +46,12 @@ from .reuse import reuse_files
 from .schema import COLUMNS, ORDER
 from .stance import about_testimony, hedge_survival
 from .store import (
+    TableFile,
     TableRows,
     Tables,
     TableStore,
     TableWriter,
+    opened,
     read_table,
     row_groups,
     typed_schema,
@@ -186,15 +188,15 @@ def most_cited_outlet(sources: pd.DataFrame) -> str:
     return sorted(counts.index, key=lambda s: (-counts[s], s))[0] if len(counts) else ""
 
 
-def kept_texts(articles: bytes) -> Iterator[tuple[str, str, str]]:
+def kept_texts(articles: TableFile) -> Iterator[tuple[str, str, str]]:
     """(doc_id, outlet label, text) of every kept article in doc-id order, read from the
     articles table's Parquet file a row group at a time."""
     columns = ["doc_id", "status", "outlet", "text"]
-    for kept in row_groups(io.BytesIO(articles), columns, lambda a: a["status"] == "ok"):
+    for kept in row_groups(opened(articles), columns, lambda a: a["status"] == "ok"):
         yield from zip(kept["doc_id"], outlet_labels(kept), kept["text"], strict=True)
 
 
-def text_tables(articles: bytes) -> dict[str, pd.DataFrame | bytes]:
+def text_tables(articles: TableFile) -> dict[str, pd.DataFrame | bytes]:
     """Measures across articles that need only their texts, from the articles table's
     Parquet file: similarity and reuse (as Parquet files), and each outlet's distinctive
     terms. They run on the engine beside the annotation, reading the texts as they go."""
@@ -327,7 +329,9 @@ def _picked(parts: Iterable[pd.DataFrame], mask: np.ndarray) -> Iterator[pd.Data
         at += len(part)
 
 
-def claim_tables(sentences: bytes, mentions: bytes, stance: bytes) -> dict[str, pd.DataFrame]:
+def claim_tables(
+    sentences: TableFile, mentions: TableFile, stance: TableFile
+) -> dict[str, pd.DataFrame]:
     """The claims table, from the Parquet files of the tables it reads, a row group of
     sentences at a time with the mentions of claim entities and the stance of attributed
     or hedged sentences of the same documents."""
@@ -335,18 +339,18 @@ def claim_tables(sentences: bytes, mentions: bytes, stance: bytes) -> dict[str, 
     columns = ["doc_id", "sent_id", "line", "start", "end", "text"]
 
     def chunks() -> Iterator[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]]:
-        for part in row_groups(io.BytesIO(sentences), columns):
+        for part in row_groups(opened(sentences), columns):
             docs = (part["doc_id"].min(), part["doc_id"].max())
             yield (
                 part,
                 read_table(
-                    io.BytesIO(mentions),
+                    opened(mentions),
                     ["doc_id", "sent_id", "entity"],
                     lambda m: m["entity"].isin(entities),
                     docs,
                 ),
                 read_table(
-                    io.BytesIO(stance),
+                    opened(stance),
                     ["doc_id", "sent_id", "attributed", "n_hedges"],
                     sets_status,
                     docs,
@@ -397,6 +401,11 @@ def build(
         writers["quotes"] = TableWriter(unaligned, "quotes")
         corpus = {}
 
+        def shipped(name: str) -> TableFile:
+            """A closed table's file for a task: its path where the workers share this
+            machine's disk, else its bytes (held until the task is done)."""
+            return store.part(name) if runner.shares_disk else store.file(name)
+
         def keep(doc_id: str, result: dict) -> None:
             for name, rows in result.items():
                 writers[name].extend({"doc_id": doc_id, **row} for row in rows)
@@ -405,7 +414,7 @@ def build(
             clock.lap("read (annotating meanwhile)")
             for name in ("articles", "blocks"):
                 writers.pop(name).close()
-            corpus["texts"] = runner.submit(encoded, text_tables, store.file("articles"))
+            corpus["texts"] = runner.submit(encoded, text_tables, shipped("articles"))
             corpus["articles"] = store.read("articles", ["doc_id", "status", "outlet"])
 
         stats = run_documents(
@@ -425,8 +434,8 @@ def build(
             )
         for writer in writers.values():
             writer.close()
-        claims = runner.submit(  # beside the alignment, reading the files it is sent
-            encoded, claim_tables, *(store.file(n) for n in ("sentences", "mentions", "stance"))
+        claims = runner.submit(  # beside the alignment, reading the files it is given
+            encoded, claim_tables, *map(shipped, ("sentences", "mentions", "stance"))
         )
         numbers, docs = align(store, unaligned)
         unaligned.unlink()

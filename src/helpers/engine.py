@@ -179,6 +179,12 @@ class Engine:
         return self._client is None or self._client.done()
 
     @property
+    def shares_disk(self) -> bool:
+        """Whether the workers run on this machine and may read files by path (not the
+        workers of a cluster at a scheduler's address)."""
+        return self.kind == "local" or self.scheduler is None
+
+    @property
     def workers(self) -> int:
         if self._client is not None:
             return max(len(self._client.result().scheduler_info()["workers"]), 1)

@@ -5,6 +5,7 @@ whole table however large the corpus.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO
@@ -105,6 +106,14 @@ class TableWriter(TableRows):
     def close(self) -> None:
         self._write()
         self.file.close()
+
+
+TableFile = Path | bytes  # a Parquet file: its path, or its bytes for another machine
+
+
+def opened(file: TableFile) -> Path | BinaryIO:
+    """A Parquet file given as a path or as bytes, ready to read."""
+    return io.BytesIO(file) if isinstance(file, bytes) else file
 
 
 def row_groups(
