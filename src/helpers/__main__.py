@@ -6,12 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from .memory import one_malloc_arena, use_system_allocator
+from .memory import main_process_malloc, use_system_allocator
 from .paths import FIGURES_DIR, PROCESSED_DIR, RAW_DIR
 
 
 def main(argv: list[str] | None = None) -> int:
-    one_malloc_arena()  # before anything starts a thread
+    main_process_malloc()  # before anything starts a thread
     parser = argparse.ArgumentParser(prog="python -m helpers", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     p_build = sub.add_parser("build", help="raw articles -> Parquet tables")

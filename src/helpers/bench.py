@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .build import build, in_memory, read_articles, read_tables
 from .clean import words
-from .memory import one_malloc_arena, use_system_allocator
+from .memory import main_process_malloc, use_system_allocator
 from .paths import RAW_DIR
 
 
@@ -108,7 +108,7 @@ def bench(sizes: list[int], n_process: int, engine: str = "local") -> list[dict]
             n_files, n_words = synthetic_corpus(RAW_DIR, raw, size)
             out = str(Path(tmp) / f"out_{size}")
             # the build's main process as ``python -m helpers build`` runs it
-            built = _fresh(_run_build, str(raw), out, engine, n_process, setup=one_malloc_arena)
+            built = _fresh(_run_build, str(raw), out, engine, n_process, setup=main_process_malloc)
             bare = _fresh(_run_bare, str(raw), n_process)
             # reading overlaps annotation, so the two are timed as one
             laps = built["timings"]
