@@ -39,14 +39,10 @@ def tokens(text: str) -> list[str]:
     return [t.lower().replace("’", "'") for t in _TOKEN.findall(text) if t.strip()]
 
 
-def _words(text: str) -> tuple[str, ...]:
+@lru_cache(maxsize=4096)  # bounded: memory must not grow with the corpus
+def words(text: str) -> tuple[str, ...]:
+    """The word tokens of a quote (cached: relayed quotes repeat across articles)."""
     return tuple(t for t in tokens(text) if t[0].isalnum() or t.startswith("["))
-
-
-# The word tokens of a quote, cached: relayed quotes repeat across articles. Bounded, as
-# memory must not grow with the corpus; passes over every quote call ``_words`` instead,
-# as cached tuples made among theirs would keep their memory from going back to the system.
-words = lru_cache(maxsize=4096)(_words)
 
 
 @lru_cache(maxsize=4096)  # bounded: memory must not grow with the corpus
@@ -93,7 +89,7 @@ class Quoted:
         docs, speakers, eligible, lengths = array("q"), array("q"), array("b"), array("q")
         keys, runs = array("Q"), array("Q")
         for part in parts:
-            seqs = [_words(t) for t in part["text"]]
+            seqs = [words(t) for t in part["text"]]
             n_words = np.fromiter(map(len, seqs), np.int64, len(seqs))
             part_docs = np.array([doc_codes.setdefault(d, len(doc_codes)) for d in part["doc_id"]])
             part_keys = word_keys(np.array([w for seq in seqs for w in seq], dtype=object))
@@ -204,16 +200,6 @@ def with_utterances(part: pd.DataFrame, numbers: np.ndarray, speakers: list[str]
         utterance_id=[utterance_id(n) for n in numbers.tolist()],
         utterance_speaker=[speakers[n] for n in numbers.tolist()],
     )
-
-
-def labelled(
-    parts: Iterable[pd.DataFrame], numbers: np.ndarray, speakers: list[str]
-) -> Iterator[pd.DataFrame]:
-    """``with_utterances`` for consecutive parts of the quotes table."""
-    at = 0
-    for part in parts:
-        yield with_utterances(part, numbers[at : at + len(part)], speakers)
-        at += len(part)
 
 
 def relayed(numbers: np.ndarray, docs: np.ndarray) -> np.ndarray:

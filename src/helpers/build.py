@@ -11,7 +11,7 @@ import io
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +22,14 @@ from tqdm import tqdm
 
 from .alignment import (
     Quoted,
-    labelled,
     relayed,
     utterance_versions,
     utterances,
     version_batches,
+    with_utterances,
 )
 from .cache import DocCache, clear_stamp, write_stamp
-from .chain import chain_edges, cited_media, relay_citations
+from .chain import QUOTE_COLUMNS, chain_edges, cited_media, relay_citations
 from .claims import claim_entities, match_claims, sets_status
 from .corpus import (
     Article,
@@ -44,7 +44,7 @@ from .distinctive import fightin_words, tfidf_terms
 from .engine import DocInput, Engine, run_documents
 from .reuse import reuse_files
 from .schema import COLUMNS, ORDER
-from .stance import about_testimony, hedge_survival
+from .stance import CAVEAT_TYPES, about_testimony, hedge_survival
 from .store import (
     TableFile,
     TableRows,
@@ -55,6 +55,7 @@ from .store import (
     read_table,
     row_groups,
     typed_schema,
+    with_slices,
 )
 
 
@@ -163,22 +164,7 @@ def read_tables(raw_dir: Path, progress: bool = True) -> tuple[pd.DataFrame, pd.
 
 
 QUOTES = typed_schema({**COLUMNS["quotes"], "utterance_id": "str", "utterance_speaker": "str"})
-CAVEATS = typed_schema(
-    {
-        **dict.fromkeys(["doc_id", "original", "status"], "str"),
-        **{"sentences_about": "int64", "line": "Int64", "evidence": "str"},
-    }
-)
-# the quotes' columns the chain reads
-CHAIN_QUOTES = [
-    "doc_id",
-    "block_id",
-    "line",
-    "kind",
-    "speaker",
-    "utterance_id",
-    "utterance_speaker",
-]
+CAVEATS = typed_schema(CAVEAT_TYPES)
 
 
 def most_cited_outlet(sources: pd.DataFrame) -> str:
@@ -235,7 +221,8 @@ def align(store: TableStore, unaligned: Path) -> tuple[np.ndarray, np.ndarray]:
     quoted = Quoted.gather(row_groups(unaligned, ["doc_id", "kind", "text", "speaker"]))
     numbers, speakers = utterances(quoted)
     parts = row_groups(unaligned, list(COLUMNS["quotes"]))
-    store.write_parts("quotes", labelled(parts, numbers, speakers), QUOTES)
+    aligned = (with_utterances(p, n, speakers) for p, n in with_slices(parts, numbers))
+    store.write_parts("quotes", aligned, QUOTES)
     return numbers, quoted.docs
 
 
@@ -255,7 +242,8 @@ def quote_tables(
     def versions() -> Iterator[pd.DataFrame]:
         columns = ["utterance_id", "doc_id", "quote_id", "line", "speaker", "text"]
         for batch in version_batches(numbers, shared):
-            rows = pd.concat(_picked(row_groups(quotes, columns), batch), ignore_index=True)
+            parts = with_slices(row_groups(quotes, columns), batch)
+            rows = pd.concat((part[picked] for part, picked in parts), ignore_index=True)
             yield utterance_versions(rows, labels)
 
     yield "utterances", versions(), None
@@ -264,17 +252,14 @@ def quote_tables(
     )
     original, media = most_cited_outlet(sources), set(sources["source"])
     ranges = doc_ranges(articles["doc_id"])
-    pairs = (
-        pair
-        for part in _picked(row_groups(quotes, ["utterance_id", "doc_id"]), shared[numbers])
-        for pair in zip(part["utterance_id"], part["doc_id"], strict=True)
-    )
+    parts = with_slices(row_groups(quotes, ["utterance_id", "doc_id"]), shared[numbers])
+    pairs = (pair for part, picked in parts for pair in part[picked].itertuples(False, None))
     cited_by_all = relay_citations(pairs, cited_media(sources))
     from_original: list[pd.DataFrame] = []  # whom the original is quoted relaying
 
     def chain() -> Iterator[pd.DataFrame]:
         for docs in ranges:
-            quoted = read_table(quotes, CHAIN_QUOTES, docs=docs)
+            quoted = store.read("quotes", QUOTE_COLUMNS, docs=docs)
             in_quotes = set(zip(quoted["doc_id"], quoted["block_id"], strict=True))
             edges = chain_edges(
                 articles[articles["doc_id"].between(*docs)],
@@ -308,7 +293,7 @@ def quote_tables(
 
     def caveats() -> Iterator[pd.DataFrame]:
         for docs in ranges:
-            quoted = read_table(quotes, ["doc_id", "block_id", "utterance_speaker"], docs=docs)
+            quoted = store.read("quotes", ["doc_id", "block_id", "utterance_speaker"], docs=docs)
             about = store.read(
                 "sentences",
                 list(COLUMNS["sentences"]),
@@ -319,14 +304,6 @@ def quote_tables(
             yield hedge_survival(about, quoted, relays, original, with_sentences)
 
     yield "caveats", caveats(), CAVEATS
-
-
-def _picked(parts: Iterable[pd.DataFrame], mask: np.ndarray) -> Iterator[pd.DataFrame]:
-    """The rows ``mask`` keeps of consecutive parts of a table."""
-    at = 0
-    for part in parts:
-        yield part[mask[at : at + len(part)]]
-        at += len(part)
 
 
 def claim_tables(

@@ -21,6 +21,16 @@ import pandas as pd
 from .sourcing import fold, lexicon
 
 EDGE_COLUMNS = ["doc_id", "source", "target", "relation", "line"]
+# the columns of the quotes table the chain reads
+QUOTE_COLUMNS = [
+    "doc_id",
+    "block_id",
+    "line",
+    "kind",
+    "speaker",
+    "utterance_id",
+    "utterance_speaker",
+]
 
 
 def _media_names() -> set[str]:

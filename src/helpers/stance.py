@@ -125,6 +125,12 @@ def about_testimony(
     return names_it | in_blocks(sentences, quoted_blocks)
 
 
+CAVEAT_TYPES = {  # the caveats table's columns and dtypes
+    **dict.fromkeys(["doc_id", "original", "status"], "str"),
+    **{"sentences_about": "int64", "line": "Int64", "evidence": "str"},
+}
+
+
 def hedge_survival(
     sentences: pd.DataFrame,
     quotes: pd.DataFrame,
@@ -167,5 +173,4 @@ def hedge_survival(
             if found["caveat"] != "dropped":
                 row["line"], row["evidence"] = int(found["line"]), found["text"]
         rows.append(row)
-    columns = ["doc_id", "original", "status", "sentences_about", "line", "evidence"]
-    return pd.DataFrame(rows, columns=columns).astype({"line": "Int64"})
+    return pd.DataFrame(rows, columns=list(CAVEAT_TYPES)).astype({"line": "Int64"})

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -137,6 +138,17 @@ def row_groups(
         if docs is not None:
             keep &= part["doc_id"].between(*docs)
         yield part[keep]
+
+
+def with_slices(
+    parts: Iterable[pd.DataFrame], values: np.ndarray
+) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
+    """Each of consecutive parts of a table with its rows' slice of ``values`` (one value
+    per row of the whole table)."""
+    at = 0
+    for part in parts:
+        yield part, values[at : at + len(part)]
+        at += len(part)
 
 
 def read_table(
