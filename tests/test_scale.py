@@ -5,6 +5,9 @@ tasks in flight, reading ahead of busy workers."""
 from __future__ import annotations
 
 import itertools
+import os
+import subprocess
+import sys
 from contextlib import ExitStack
 
 import networkx as nx
@@ -476,3 +479,21 @@ def test_tasks_read_a_table_file_by_path_or_as_bytes_alike(tmp_path) -> None:
     pd.testing.assert_frame_equal(claims, tables["claims"])
     assert engine.Engine("local", 2).shares_disk and engine.Engine("dask").shares_disk
     assert not engine.Engine("dask", scheduler="tcp://elsewhere:8786").shares_disk
+
+
+def test_the_command_line_allocates_arrow_memory_with_the_c_library() -> None:
+    """``python -m helpers`` configures memory before pyarrow is imported, so Arrow's
+    default pool (chosen once, at import) is the system allocator, not mimalloc."""
+    environ = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    script = (
+        "import sys, helpers.__main__ as cli\n"
+        "assert 'pyarrow' not in sys.modules\n"
+        "from helpers.memory import main_process_memory\n"
+        "main_process_memory()\n"
+        "import pyarrow\n"
+        "print(pyarrow.default_memory_pool().backend_name)\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", script], env=environ, capture_output=True, text=True, check=True
+    )
+    assert ran.stdout.split() == ["system"]

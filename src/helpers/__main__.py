@@ -6,12 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from .memory import main_process_malloc, use_system_allocator
+from .memory import main_process_memory
 from .paths import FIGURES_DIR, PROCESSED_DIR, RAW_DIR
 
 
 def main(argv: list[str] | None = None) -> int:
-    main_process_malloc()  # before anything starts a thread
+    main_process_memory()  # before pyarrow is imported or anything starts a thread
     parser = argparse.ArgumentParser(prog="python -m helpers", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     p_build = sub.add_parser("build", help="raw articles -> Parquet tables")
@@ -66,7 +66,6 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         from .build import build
 
-        use_system_allocator()
         tables = build(
             args.raw_dir,
             args.out,

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .build import build, in_memory, read_articles, read_tables
 from .clean import words
-from .memory import main_process_malloc, use_system_allocator
+from .memory import main_process_memory
 from .paths import RAW_DIR
 
 
@@ -60,7 +60,6 @@ def _peak_mb() -> tuple[float, float]:
 
 
 def _run_build(raw: str, out: str, engine: str, n_process: int) -> dict:
-    use_system_allocator()  # as ``python -m helpers build`` does
     timings: dict[str, float] = {}
     start = time.perf_counter()
     tables = build(
@@ -108,7 +107,7 @@ def bench(sizes: list[int], n_process: int, engine: str = "local") -> list[dict]
             n_files, n_words = synthetic_corpus(RAW_DIR, raw, size)
             out = str(Path(tmp) / f"out_{size}")
             # the build's main process as ``python -m helpers build`` runs it
-            built = _fresh(_run_build, str(raw), out, engine, n_process, setup=main_process_malloc)
+            built = _fresh(_run_build, str(raw), out, engine, n_process, setup=main_process_memory)
             bare = _fresh(_run_bare, str(raw), n_process)
             # reading overlaps annotation, so the two are timed as one
             laps = built["timings"]
