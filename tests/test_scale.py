@@ -426,11 +426,40 @@ def test_alignment_groups_every_quote_it_should_and_no_other(rows, part_size: in
         columns=["doc_id", "quote_id", "text", "kind", "speaker"],
     ).sort_values(["doc_id", "quote_id"], ignore_index=True)
     parts = [quotes.iloc[k : k + part_size] for k in range(0, len(quotes), part_size)]
-    numbers, _ = alignment.utterances(alignment.Quoted.gather(parts))  # a document may span parts
+    with alignment.Quoted.gathered(parts) as quoted:  # a document may span parts
+        numbers, _ = alignment.utterances(quoted)
     found = {frozenset(np.flatnonzero(numbers == n).tolist()) for n in set(numbers.tolist())}
     assert found == components(quotes)
     firsts = list(dict.fromkeys(numbers.tolist()))  # numbered in order of their first quote
     assert firsts == list(range(1, len(firsts) + 1))
+
+
+def test_shared_runs_are_the_runs_quotes_of_two_documents_hold() -> None:
+    """The candidate index, counted on disk one range of keys at a time, holds exactly
+    the 4-grams that eligible quotes of two or more documents hold, in every range."""
+    rng = np.random.default_rng(0)
+    vocabulary = [f"w{k}" for k in range(8)]
+    quotes = pd.DataFrame(
+        {
+            "doc_id": [f"d{k // 4:03d}" for k in range(2_000)],
+            "text": [" ".join(rng.choice(vocabulary, rng.integers(3, 12))) for _ in range(2_000)],
+            "kind": rng.choice(["direct", "scare"], 2_000, p=[0.9, 0.1]).tolist(),
+            "speaker": "Omer",
+        }
+    )
+    held: dict[int, set[str]] = {}
+    for doc, text, kind in quotes[["doc_id", "text", "kind"]].itertuples(False, None):
+        seq = alignment.words(text)
+        if kind != "scare" and len(seq) >= alignment.MIN_WORDS:
+            keys = reuse.word_keys(np.array(seq, dtype=object))
+            for gram in reuse.shingles(keys, alignment.CANDIDATE_GRAM).tolist():
+                held.setdefault(gram, set()).add(doc)
+    expected = sorted(g for g, docs in held.items() if len(docs) > 1)
+    ranges = {g >> (64 - alignment.RUN_BUCKET_BITS) for g in expected}
+    assert len(ranges) == 1 << alignment.RUN_BUCKET_BITS  # every range holds some
+    parts = [quotes.iloc[k : k + 400] for k in range(0, len(quotes), 400)]  # 100 documents
+    with alignment.Quoted.gathered(parts) as quoted:
+        assert quoted.shared.tolist() == expected
 
 
 def test_cross_article_tables_a_few_articles_at_a_time_equal_all_at_once(

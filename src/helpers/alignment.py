@@ -4,25 +4,29 @@ Quotes that share a run of words are compared across articles with a word-level 
 (``difflib.SequenceMatcher`` on lower-cased word tokens); two quotes belong to one
 utterance when one covers most of the other. Utterances are the connected groups.
 
-Memory follows the words quoted, not the quotes' rows: aligning holds each quote's words
-as 64-bit keys (8 bytes a word) and indexes only the runs of words that quotes of two
-documents share; versions of shared quotes are compared a batch of utterances at a time.
+Memory follows the quotes, not their words: aligning keeps each quote's words as 64-bit
+keys in a scratch file, finds the runs of words that quotes of two documents share one
+range of keys at a time, and indexes only those; versions of shared quotes are compared
+a batch of utterances at a time.
 """
 
 from __future__ import annotations
 
 import re
+import tempfile
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .reuse import shingles, word_keys
+from .reuse import Scratch, shingles, word_keys
 
 _TOKEN = re.compile(r"\[[^\]]*\]|[\w’'-]+|[^\w\s]")
 MIN_WORDS = 5  # shorter quotes (scare quotes, single words) are not aligned
@@ -66,61 +70,78 @@ def coverage(a: tuple[str, ...], b: tuple[str, ...]) -> float:
     return matched / shortest
 
 
+RUN_BUCKET_BITS = 6  # runs are counted in 2**6 ranges of their keys, one range at a time
+
+
 @dataclass(frozen=True)
 class Quoted:
-    """What aligning needs of every quote, compactly (a few bytes a word, however many
-    quotes): its document and speaker as numbers, whether it may be aligned, and its
-    words as 64-bit keys, every quote's one after the other."""
+    """What aligning needs of every quote: its document and speaker as numbers and
+    whether it may be aligned (a few bytes a quote, in memory), its words as 64-bit keys
+    (in a scratch file, read back a quote at a time), and the sorted keys of the 4-grams
+    eligible quotes of two documents hold."""
 
     docs: np.ndarray
     eligible: np.ndarray
     speakers: np.ndarray
     names: list[str]  # the speakers, by number
-    keys: np.ndarray
-    offsets: np.ndarray  # where each quote's keys start, and one past the last
-    shared: np.ndarray  # sorted keys of the 4-grams eligible quotes of two documents hold
+    keys: Scratch  # "keys": each quote's word keys
+    shared: np.ndarray
 
     @classmethod
-    def gather(cls, parts: Iterable[pd.DataFrame]) -> Quoted:
-        """From parts of the quotes table (doc_id, kind, text, speaker), in table order."""
+    @contextmanager
+    def gathered(cls, parts: Iterable[pd.DataFrame]) -> Iterator[Quoted]:
+        """From parts of the quotes table (doc_id, kind, text, speaker), in table order;
+        the words' keys and runs are on disk while the context lasts. Each part's runs
+        (once per document) go to one file per range of keys; a run held twice in a
+        range is held by two documents (or by one document in two parts: a few more runs
+        indexed, the same candidates)."""
         doc_codes: dict[str, int] = {}
         speaker_codes: dict[str, int] = {}
         # grown in place, then viewed as arrays: joining parts at the end would hold twice
-        docs, speakers, eligible, lengths = array("q"), array("q"), array("b"), array("q")
-        keys, runs = array("Q"), array("Q")
-        for part in parts:
-            seqs = [words(t) for t in part["text"]]
-            n_words = np.fromiter(map(len, seqs), np.int64, len(seqs))
-            part_docs = np.array([doc_codes.setdefault(d, len(doc_codes)) for d in part["doc_id"]])
-            part_keys = word_keys(np.array([w for seq in seqs for w in seq], dtype=object))
-            part_eligible = (part["kind"] != "scare").to_numpy(bool) & (n_words >= MIN_WORDS)
-            speakers.extend(
-                speaker_codes.setdefault(s, len(speaker_codes)) for s in part["speaker"]
+        docs, speakers, eligible = array("q"), array("q"), array("b")
+        buckets = [f"runs{b}" for b in range(1 << RUN_BUCKET_BITS)]
+        with tempfile.TemporaryDirectory() as folder, ExitStack() as files:
+            scratch = Scratch(Path(folder), dict.fromkeys(["keys", *buckets], np.uint64), files)
+            for part in parts:
+                seqs = [words(t) for t in part["text"]]
+                n_words = np.fromiter(map(len, seqs), np.int64, len(seqs))
+                part_docs = np.array(
+                    [doc_codes.setdefault(d, len(doc_codes)) for d in part["doc_id"]], np.int64
+                )
+                part_keys = word_keys(np.array([w for seq in seqs for w in seq], dtype=object))
+                part_eligible = (part["kind"] != "scare").to_numpy(bool) & (n_words >= MIN_WORDS)
+                speakers.extend(
+                    speaker_codes.setdefault(s, len(speaker_codes)) for s in part["speaker"]
+                )
+                docs.frombytes(part_docs.tobytes())
+                eligible.frombytes(part_eligible.astype(np.int8).tobytes())
+                scratch.extend(n_words.tolist(), keys=part_keys)
+                # sorted, the runs of one range of keys (its top bits) are consecutive
+                runs = np.sort(_grams_per_doc(part_keys, n_words, part_docs, part_eligible))
+                ranges = runs >> np.uint64(64 - RUN_BUCKET_BITS)
+                edges = np.searchsorted(ranges, np.arange(len(buckets) + 1, dtype=np.uint64))
+                for name, lo, hi in zip(buckets, edges[:-1], edges[1:], strict=True):
+                    scratch.extend([hi - lo], **{name: runs[lo:hi]})
+            yield cls(
+                docs=np.frombuffer(docs, np.int64),
+                eligible=np.frombuffer(eligible, np.int8).astype(bool),
+                speakers=np.frombuffer(speakers, np.int64),
+                names=list(speaker_codes),
+                keys=scratch,
+                shared=np.concatenate([_repeated(scratch, name) for name in buckets]),
             )
-            docs.frombytes(part_docs.astype(np.int64).tobytes())
-            eligible.frombytes(part_eligible.astype(np.int8).tobytes())
-            lengths.frombytes(n_words.tobytes())
-            keys.frombytes(part_keys.tobytes())
-            runs.frombytes(_grams_per_doc(part_keys, n_words, part_docs, part_eligible).tobytes())
-        # a run held twice here is held by two documents (or by one document in two parts:
-        # a few more runs indexed, the same candidates)
-        held = np.frombuffer(runs, np.uint64)
-        held.sort()
-        return cls(
-            docs=np.frombuffer(docs, np.int64),
-            eligible=np.frombuffer(eligible, np.int8).astype(bool),
-            speakers=np.frombuffer(speakers, np.int64),
-            names=list(speaker_codes),
-            keys=np.frombuffer(keys, np.uint64),
-            offsets=np.r_[0, np.cumsum(np.frombuffer(lengths, np.int64))],
-            shared=np.unique(held[1:][held[1:] == held[:-1]]),
-        )
 
     def words(self, i: int) -> tuple[int, ...]:
-        return tuple(self.keys[self.offsets[i] : self.offsets[i + 1]].tolist())
+        return tuple(self.keys.read("keys", i, i + 1)[0].tolist())
 
     def grams(self, i: int) -> np.ndarray:
-        return shingles(self.keys[self.offsets[i] : self.offsets[i + 1]], CANDIDATE_GRAM)
+        return shingles(self.keys.read("keys", i, i + 1)[0], CANDIDATE_GRAM)
+
+
+def _repeated(scratch: Scratch, name: str) -> np.ndarray:
+    """The sorted values found more than once in the file ``name`` of ``scratch``."""
+    held = np.sort(scratch.read(name, 0, scratch.count(name))[0])
+    return np.unique(held[1:][held[1:] == held[:-1]])
 
 
 def _grams_per_doc(
@@ -225,7 +246,8 @@ def version_batches(numbers: np.ndarray, shared: np.ndarray) -> Iterator[np.ndar
 def align_quotes(quotes: pd.DataFrame) -> pd.DataFrame:
     """Add ``utterance_id`` (shared by quotes from different articles rendering the same
     words; quotes with no counterpart get their own) and ``utterance_speaker``."""
-    numbers, speakers = utterances(Quoted.gather([quotes]))
+    with Quoted.gathered([quotes]) as quoted:
+        numbers, speakers = utterances(quoted)
     return with_utterances(quotes, numbers, speakers)
 
 

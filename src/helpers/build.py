@@ -218,8 +218,8 @@ def align(store: TableStore, unaligned: Path) -> tuple[np.ndarray, np.ndarray]:
     """Align the quotes in the Parquet file ``unaligned`` (``align_quotes``) and write the
     quotes table, reading it twice a row group at a time; the utterance number and the
     document number of each quote."""
-    quoted = Quoted.gather(row_groups(unaligned, ["doc_id", "kind", "text", "speaker"]))
-    numbers, speakers = utterances(quoted)
+    with Quoted.gathered(row_groups(unaligned, ["doc_id", "kind", "text", "speaker"])) as quoted:
+        numbers, speakers = utterances(quoted)
     parts = row_groups(unaligned, list(COLUMNS["quotes"]))
     aligned = (with_utterances(p, n, speakers) for p, n in with_slices(parts, numbers))
     store.write_parts("quotes", aligned, QUOTES)

@@ -172,6 +172,10 @@ class Scratch:
             at = self.at[name]
             at.extend((at[-1] + np.cumsum(lengths, dtype=np.int64)).tolist())
 
+    def count(self, name: str) -> int:
+        """How many articles' arrays the file ``name`` holds."""
+        return len(self.at[name]) - 1
+
     def read(self, name: str, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
         """The elements of articles ``lo`` to ``hi - 1``, one after the other, and how many
         each article has."""
