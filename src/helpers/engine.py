@@ -48,9 +48,9 @@ QUIET = {
 DocInput = tuple[str, str, list[dict]]  # doc_id, raw sha256, body block rows
 
 
-def annotate_batch(batch: bytes) -> list[tuple[str, dict]]:
-    """Every document's results from a pickled list of documents."""
-    return [(doc_id, annotate_blocks(blocks)) for doc_id, _, blocks in pickle.loads(batch)]
+def annotate_batch(batch: bytes) -> list[tuple[str, str, dict]]:
+    """Every document's id, raw sha256 and results from a pickled list of documents."""
+    return [(doc_id, sha, annotate_blocks(blocks)) for doc_id, sha, blocks in pickle.loads(batch)]
 
 
 def prepare_worker() -> None:
@@ -223,7 +223,6 @@ def run_documents(
     cached) and say how many of each. Reading ``docs`` goes on while the workers
     annotate; ``on_read`` is called once all are read, while the last tasks run."""
     counts = {"documents": 0, "annotated": 0, "cached": 0}
-    shas: dict[str, str] = {}
     order: deque[str] = deque()  # documents read and not yet kept
     early: dict[str, dict] = {}  # results that came before an earlier document's
 
@@ -237,10 +236,10 @@ def run_documents(
     bar = tqdm(desc="annotate", unit="doc", disable=not progress, file=sys.stderr)
 
     def collect(task) -> None:
-        for doc_id, result in task.result():
+        for doc_id, sha, result in task.result():
             finish(doc_id, result)
             if cache is not None:
-                cache.put(shas.pop(doc_id), result)
+                cache.put(sha, result)
             counts["annotated"] += 1
             bar.update()
 
@@ -257,7 +256,6 @@ def run_documents(
             order.append(doc_id)
             hit = cache.get(sha) if cache is not None else None
             if hit is None:
-                shas[doc_id] = sha
                 yield doc_id, sha, blocks
             else:
                 finish(doc_id, hit)
