@@ -131,16 +131,14 @@ class Quoted:
                 shared=np.concatenate([_repeated(scratch, name) for name in buckets]),
             )
 
-    def words(self, i: int) -> tuple[int, ...]:
-        return tuple(self.keys.read("keys", i, i + 1)[0].tolist())
-
-    def grams(self, i: int) -> np.ndarray:
-        return shingles(self.keys.read("keys", i, i + 1)[0], CANDIDATE_GRAM)
+    def words(self, i: int) -> np.ndarray:
+        """Quote ``i``'s word keys."""
+        return self.keys.elements("keys", i, i + 1)
 
 
 def _repeated(scratch: Scratch, name: str) -> np.ndarray:
     """The sorted values found more than once in the file ``name`` of ``scratch``."""
-    held = np.sort(scratch.read(name, 0, scratch.count(name))[0])
+    held = np.sort(scratch.elements(name, 0, scratch.count(name)))
     return np.unique(held[1:][held[1:] == held[:-1]])
 
 
@@ -178,12 +176,14 @@ def utterances(quoted: Quoted) -> tuple[np.ndarray, list[str]]:
     shared, docs = quoted.shared, quoted.docs.tolist()
     index: dict[int, list[int]] = {}
     for i in np.flatnonzero(quoted.eligible).tolist():
-        grams = quoted.grams(i)
+        keys = quoted.words(i)
+        grams = shingles(keys, CANDIDATE_GRAM)
         at = np.searchsorted(shared, grams).clip(max=len(shared) - 1)
         held = set(grams[shared[at] == grams].tolist()) if len(shared) else set()
         pool = set().union(*(index.get(g, ()) for g in held))
+        mine = tuple(keys.tolist())
         for j in sorted(j for j in pool if docs[j] != docs[i]):
-            if find(j) != find(i) and coverage(quoted.words(i), quoted.words(j)) >= MIN_COVER:
+            if find(j) != find(i) and coverage(mine, tuple(quoted.words(j).tolist())) >= MIN_COVER:
                 parent[find(i)] = find(j)
         for g in held:
             postings = index.setdefault(g, [])

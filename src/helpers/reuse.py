@@ -179,10 +179,14 @@ class Scratch:
     def read(self, name: str, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
         """The elements of articles ``lo`` to ``hi - 1``, one after the other, and how many
         each article has."""
+        lengths = np.diff(np.frombuffer(self.at[name], np.int64)[lo : hi + 1])
+        return self.elements(name, lo, hi), lengths
+
+    def elements(self, name: str, lo: int, hi: int) -> np.ndarray:
+        """The elements of articles ``lo`` to ``hi - 1``, one after the other."""
         at, file, dtype = self.at[name], self.files[name], self.dtypes[name]
         file.seek(at[lo] * dtype.itemsize)
-        values = np.frombuffer(file.read((at[hi] - at[lo]) * dtype.itemsize), dtype)
-        return values, np.diff(np.frombuffer(at, np.int64)[lo : hi + 1])
+        return np.frombuffer(file.read((at[hi] - at[lo]) * dtype.itemsize), dtype)
 
 
 class Corpus:
@@ -232,7 +236,7 @@ class Corpus:
         return hi - lo
 
     def words_of(self, doc: int) -> Words:
-        return Words(*(self.words.read(f.name, doc, doc + 1)[0] for f in fields(Words)))
+        return Words(*(self.words.elements(f.name, doc, doc + 1) for f in fields(Words)))
 
     def shingles(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
         """The shingle keys of articles ``lo`` to ``hi - 1`` and the article of each."""
