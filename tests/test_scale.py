@@ -497,9 +497,13 @@ def test_an_empty_table_is_one_empty_part_and_parts_keep_their_schema(tmp_path) 
 
 def test_tasks_read_a_table_file_by_path_or_as_bytes_alike(tmp_path) -> None:
     tables = build(RAW_DIR, tmp_path, progress=False)
-    by_path = build_module.encoded(build_module.text_tables, tables.path("articles"))
-    as_bytes = build_module.encoded(build_module.text_tables, tables.path("articles").read_bytes())
+    text_tables = build_module.text_tables
+    by_path = build_module.task_tables(None, text_tables, tables.path("articles"))
+    as_bytes = build_module.task_tables(None, text_tables, tables.path("articles").read_bytes())
     assert by_path == as_bytes and set(by_path) == {"distinctive", "similarity", "passages"}
+    store = TableStore(tmp_path / "written")  # by a worker sharing this machine's disk
+    assert build_module.task_tables(store.folder, text_tables, tables.path("articles")) == {}
+    assert {n: store.part(n).read_bytes() for n in by_path} == by_path
     files = [tables.path(n) for n in ("sentences", "mentions", "stance")]
     claims = build_module.claim_tables(*files)["claims"]
     pd.testing.assert_frame_equal(

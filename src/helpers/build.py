@@ -337,12 +337,21 @@ def claim_tables(
     return {"claims": match_claims(chunks())}
 
 
-def encoded(fn: Callable[..., dict[str, pd.DataFrame | bytes]], *args: Any) -> dict[str, bytes]:
-    """``fn``'s tables as Parquet files (those it gives as files, as they are). Run on a
-    worker, so that the main process receives a fraction of the frames' size and writes
-    them as they are."""
+def task_tables(
+    into: Path | None, fn: Callable[..., dict[str, pd.DataFrame | bytes]], *args: Any
+) -> dict[str, bytes]:
+    """Run on a worker: ``fn``'s tables written into the store at ``into`` by the worker
+    itself, where it shares this machine's disk (none returned), else returned as Parquet
+    files (those ``fn`` gives as files, as they are), a fraction of the frames' size, for
+    the main process to write as they are."""
+    tables = fn(*args)
+    if into is not None:
+        store = TableStore(into)
+        for name, table in tables.items():
+            store.write(name, table)
+        return {}
     files = {}
-    for name, table in fn(*args).items():
+    for name, table in tables.items():
         if isinstance(table, pd.DataFrame):
             buffer = io.BytesIO()
             table.to_parquet(buffer, index=False)
@@ -378,6 +387,8 @@ def build(
         writers["quotes"] = TableWriter(unaligned, "quotes")
         corpus = {}
 
+        into = out_dir if runner.shares_disk else None  # where tasks write their tables
+
         def shipped(name: str) -> TableFile:
             """A closed table's file for a task: its path where the workers share this
             machine's disk, else its bytes (held until the task is done)."""
@@ -391,7 +402,7 @@ def build(
             clock.lap("read (annotating meanwhile)")
             for name in ("articles", "blocks"):
                 writers.pop(name).close()
-            corpus["texts"] = runner.submit(encoded, text_tables, shipped("articles"))
+            corpus["texts"] = runner.submit(task_tables, into, text_tables, shipped("articles"))
             corpus["articles"] = store.read("articles", ["doc_id", "status", "outlet"])
 
         stats = run_documents(
@@ -412,13 +423,14 @@ def build(
         for writer in writers.values():
             writer.close()
         claims = runner.submit(  # beside the alignment, reading the files it is given
-            encoded, claim_tables, *map(shipped, ("sentences", "mentions", "stance"))
+            task_tables, into, claim_tables, *map(shipped, ("sentences", "mentions", "stance"))
         )
         numbers, docs = align(store, unaligned)
         unaligned.unlink()
         clock.lap("align quotes")
         for name, parts, schema in quote_tables(store, corpus["articles"], numbers, docs):
             store.write_parts(name, parts, schema)  # written as made: none waits for another
+        # the tasks' tables: already written where the workers share this machine's disk
         for name, file in {**claims.result(), **corpus.pop("texts").result()}.items():
             store.write(name, file)
         clock.lap("corpus measures")
