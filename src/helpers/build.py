@@ -51,7 +51,6 @@ from .store import (
     Tables,
     TableStore,
     TableWriter,
-    opened,
     read_table,
     row_groups,
     typed_schema,
@@ -178,7 +177,7 @@ def kept_texts(articles: TableFile) -> Iterator[tuple[str, str, str]]:
     """(doc_id, outlet label, text) of every kept article in doc-id order, read from the
     articles table's Parquet file a row group at a time."""
     columns = ["doc_id", "status", "outlet", "text"]
-    for kept in row_groups(opened(articles), columns, lambda a: a["status"] == "ok"):
+    for kept in row_groups(articles, columns, lambda a: a["status"] == "ok"):
         yield from zip(kept["doc_id"], outlet_labels(kept), kept["text"], strict=True)
 
 
@@ -316,18 +315,18 @@ def claim_tables(
     columns = ["doc_id", "sent_id", "line", "start", "end", "text"]
 
     def chunks() -> Iterator[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]]:
-        for part in row_groups(opened(sentences), columns):
+        for part in row_groups(sentences, columns):
             docs = (part["doc_id"].min(), part["doc_id"].max())
             yield (
                 part,
                 read_table(
-                    opened(mentions),
+                    mentions,
                     ["doc_id", "sent_id", "entity"],
                     lambda m: m["entity"].isin(entities),
                     docs,
                 ),
                 read_table(
-                    opened(stance),
+                    stance,
                     ["doc_id", "sent_id", "attributed", "n_hedges"],
                     sets_status,
                     docs,
@@ -344,20 +343,19 @@ def task_tables(
     itself, where it shares this machine's disk (none returned), else returned as Parquet
     files (those ``fn`` gives as files, as they are), a fraction of the frames' size, for
     the main process to write as they are."""
-    tables = fn(*args)
-    if into is not None:
-        store = TableStore(into)
-        for name, table in tables.items():
-            store.write(name, table)
-        return {}
     files = {}
-    for name, table in tables.items():
+    for name, table in fn(*args).items():
         if isinstance(table, pd.DataFrame):
             buffer = io.BytesIO()
             table.to_parquet(buffer, index=False)
             table = buffer.getvalue()
         files[name] = table
-    return files
+    if into is None:
+        return files
+    store = TableStore(into)
+    for name, file in files.items():
+        store.write(name, file)
+    return {}
 
 
 def build(
@@ -387,12 +385,13 @@ def build(
         writers["quotes"] = TableWriter(unaligned, "quotes")
         corpus = {}
 
-        into = out_dir if runner.shares_disk else None  # where tasks write their tables
+        # where the workers share this machine's disk, tasks read and write tables there
+        into = out_dir if runner.shares_disk else None
 
         def shipped(name: str) -> TableFile:
             """A closed table's file for a task: its path where the workers share this
             machine's disk, else its bytes (held until the task is done)."""
-            return store.part(name) if runner.shares_disk else store.file(name)
+            return store.part(name) if into else store.file(name)
 
         def keep(doc_id: str, result: dict) -> None:
             for name, rows in result.items():

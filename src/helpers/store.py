@@ -112,22 +112,18 @@ class TableWriter(TableRows):
 TableFile = Path | bytes  # a Parquet file: its path, or its bytes for another machine
 
 
-def opened(file: TableFile) -> Path | BinaryIO:
-    """A Parquet file given as a path or as bytes, ready to read."""
-    return io.BytesIO(file) if isinstance(file, bytes) else file
-
-
 def row_groups(
-    path: Path | BinaryIO,
+    path: TableFile | BinaryIO,
     columns: list[str],
     where: Callable[[pd.DataFrame], pd.Series] | None = None,
     docs: tuple[str, str] | None = None,
 ) -> Iterator[pd.DataFrame]:
-    """``columns`` of the table in the Parquet file at ``path`` (or an open one), one row
-    group at a time, only the rows ``where`` keeps. With ``docs`` (first, last doc_id;
-    ``columns`` must hold doc_id), only those documents' rows, from only the row groups
-    whose doc_id range meets theirs. A table with no row group is one empty part."""
-    file = pq.ParquetFile(path)
+    """``columns`` of the table in the Parquet file at ``path`` (or given as its bytes, or
+    an open one), one row group at a time, only the rows ``where`` keeps. With ``docs``
+    (first, last doc_id; ``columns`` must hold doc_id), only those documents' rows, from
+    only the row groups whose doc_id range meets theirs. A table with no row group is one
+    empty part."""
+    file = pq.ParquetFile(io.BytesIO(path) if isinstance(path, bytes) else path)
     if not file.num_row_groups:
         yield file.schema_arrow.empty_table().select(columns).to_pandas()
     for group in range(file.num_row_groups):
@@ -152,7 +148,7 @@ def with_slices(
 
 
 def read_table(
-    path: Path | BinaryIO,
+    path: TableFile | BinaryIO,
     columns: list[str],
     where: Callable[[pd.DataFrame], pd.Series] | None = None,
     docs: tuple[str, str] | None = None,
