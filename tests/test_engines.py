@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 import helpers.engine as engine
-from helpers.build import build
+from helpers.annotate import annotate_documents
+from helpers.build import build, in_memory, read_articles
 from helpers.cache import is_current
 from helpers.paths import RAW_DIR
 from helpers.schema import TABLES
@@ -35,13 +36,13 @@ def parquet_bytes(folder: Path) -> dict[str, bytes]:
 def counted(monkeypatch) -> list[int]:
     """Counts documents the in-process engine really annotates."""
     calls: list[int] = []
-    original = engine.annotate_blocks
+    original = engine.annotate_documents
 
-    def counting(blocks):
-        calls.append(len(blocks))
-        return original(blocks)
+    def counting(documents):
+        calls.extend(len(blocks) for blocks in documents)
+        return original(documents)
 
-    monkeypatch.setattr(engine, "annotate_blocks", counting)
+    monkeypatch.setattr(engine, "annotate_documents", counting)
     return calls
 
 
@@ -106,3 +107,16 @@ def test_batches_keep_order_and_size() -> None:
     groups = list(engine.batches(docs, words=1000))
     assert [d[0] for g in groups for d in g] == [d[0] for d in docs]
     assert all(len(g) <= 4 for g in groups)
+
+
+def test_documents_annotated_together_get_their_own_results() -> None:
+    """One pipeline stream for a task's documents: each document's results are those it
+    gets alone, whatever its neighbours (the cache relies on it)."""
+    docs = [
+        body
+        for _, _, body in read_articles(RAW_DIR, in_memory("articles"), in_memory("blocks"), False)
+    ][:3]
+    alone = [annotate_documents([body])[0] for body in docs]
+    assert all(result["sentences"] for result in alone)
+    assert annotate_documents(docs) == alone
+    assert annotate_documents(docs[::-1]) == alone[::-1]

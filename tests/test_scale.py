@@ -250,8 +250,13 @@ class CountingEngine(engine.Engine):
         return task
 
 
+def sentences_only(documents: list[list[dict]]) -> list[dict]:
+    """Stands in for the NLP stage: each document's blocks as its only table."""
+    return [{"sentences": blocks} for blocks in documents]
+
+
 def test_tasks_in_flight_stay_bounded(monkeypatch) -> None:
-    monkeypatch.setattr(engine, "annotate_blocks", lambda blocks: {"sentences": blocks})
+    monkeypatch.setattr(engine, "annotate_documents", sentences_only)
     docs = [(f"d{i:02d}", f"sha{i}", [{"text": "word " * 50}]) for i in range(40)]
     kept: dict[str, dict] = {}
     runner = CountingEngine(workers=2)
@@ -291,7 +296,7 @@ class SlowEngine(engine.Engine):
 
 def read_and_keep(monkeypatch) -> tuple[list[str], SlowEngine, dict[str, int]]:
     """Events of 40 documents read and kept by ``run_documents`` on a SlowEngine."""
-    monkeypatch.setattr(engine, "annotate_blocks", lambda blocks: {"sentences": blocks})
+    monkeypatch.setattr(engine, "annotate_documents", sentences_only)
     events: list[str] = []
 
     def docs():
@@ -341,7 +346,7 @@ class HalfCache:
 
 
 def test_results_are_kept_in_reading_order_with_cache_hits(monkeypatch) -> None:
-    monkeypatch.setattr(engine, "annotate_blocks", lambda blocks: {"sentences": blocks})
+    monkeypatch.setattr(engine, "annotate_documents", sentences_only)
     docs = [(f"d{i:02d}", f"sha{i}", [{"text": "word " * 50}]) for i in range(40)]
     kept: list[str] = []
     with SlowEngine() as runner:  # hits are ready long before the annotated documents

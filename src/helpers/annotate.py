@@ -1,10 +1,13 @@
 """Annotated documents: every per-article table from the parsed body blocks of one article.
 
-``annotate_blocks`` is the unit of work the engines run: a pure function of a document's
-body block rows, returning plain rows (no spaCy objects), so any process can run it.
+``annotate_documents`` is the unit of work the engines run: each document's results are a
+pure function of its body block rows, returned as plain rows (no spaCy objects), so any
+process can run it.
 """
 
 from __future__ import annotations
+
+from itertools import islice
 
 from spacy.tokens import Span
 
@@ -31,22 +34,31 @@ NAME_LABELS = {
 }
 
 
-def annotate_blocks(blocks: list[dict]) -> dict[str, list[dict]]:
-    """Every per-article table of one document, from its body block rows."""
-    docs = get_nlp().pipe([b["text"] for b in blocks], batch_size=64)
-    article = [
-        BlockDoc(
-            b["block_id"],
-            b["role"],
-            b["reason"],
-            int(b["start"]),
-            int(b["line_start"]),
-            [int(w) for w in b["wraps"]],
-            doc,
+def annotate_documents(documents: list[list[dict]]) -> list[dict[str, list[dict]]]:
+    """Every per-article table of each document, from its body block rows.
+
+    The blocks of all the documents go through the pipeline as one stream, batched as
+    ``nlp.pipe`` batches them best: piped a document (a dozen paragraphs) at a time, the
+    same words took ~6 % longer.
+    """
+    docs = get_nlp().pipe((b["text"] for blocks in documents for b in blocks), batch_size=64)
+    return [
+        annotate_article(
+            [
+                BlockDoc(
+                    b["block_id"],
+                    b["role"],
+                    b["reason"],
+                    int(b["start"]),
+                    int(b["line_start"]),
+                    [int(w) for w in b["wraps"]],
+                    doc,
+                )
+                for b, doc in zip(blocks, islice(docs, len(blocks)), strict=True)
+            ]
         )
-        for b, doc in zip(blocks, docs, strict=True)
+        for blocks in documents
     ]
-    return annotate_article(article)
 
 
 def annotate_article(blocks: list[BlockDoc]) -> dict[str, list[dict]]:

@@ -1,6 +1,6 @@
 """The per-document stage, run in this process, in a process pool, or on dask.distributed.
 
-A document's NLP results are a pure function of its body blocks (``annotate_blocks``), so
+A document's NLP results are a pure function of its body blocks (``annotate_documents``), so
 any engine can run it anywhere the package is installed; the model is loaded once per
 process (``get_nlp`` is cached) and results come back as plain rows. Workers start, and
 load the model, as soon as the engine opens, so that happens while the main process is
@@ -25,7 +25,7 @@ from typing import Any, BinaryIO
 import pandas as pd
 from tqdm import tqdm
 
-from .annotate import annotate_blocks
+from .annotate import annotate_documents
 from .cache import DocCache
 from .nlp import get_nlp
 
@@ -50,7 +50,9 @@ DocInput = tuple[str, str, list[dict]]  # doc_id, raw sha256, body block rows
 
 def annotate_batch(batch: bytes) -> list[tuple[str, str, dict]]:
     """Every document's id, raw sha256 and results from a pickled list of documents."""
-    return [(doc_id, sha, annotate_blocks(blocks)) for doc_id, sha, blocks in pickle.loads(batch)]
+    docs = pickle.loads(batch)
+    results = annotate_documents([blocks for _, _, blocks in docs])
+    return [(doc_id, sha, result) for (doc_id, sha, _), result in zip(docs, results, strict=True)]
 
 
 def prepare_worker() -> None:

@@ -247,14 +247,15 @@ def _trim(span: Span) -> Span:
 
 def canonical_phrase(span: Span) -> str:
     """A phrase with each place name in its canonical spelling."""
-    out, last = [], span.start_char
+    text, base = span.text, span.start_char
+    out, last = [], 0
     for ent in span.ents:
         info = describe(ent)
         # place spellings only: "Kurds in Kobane" -> "Kurds in Kobani"
         if info["source"] == "alias" and info["form"] == "name" and info["label"] == "GPE":
-            out += [span.doc.text[last : ent.start_char], info["entity"]]
-            last = ent.end_char
-    out.append(span.doc.text[last : span.end_char])
+            out += [text[last : ent.start_char - base], info["entity"]]
+            last = ent.end_char - base
+    out.append(text[last:])
     return "".join(out).strip(" ,–—-")
 
 
@@ -327,6 +328,11 @@ class BlockDoc:
         """The block's attribution verbs, found once and shared by every reader."""
         return [t for t in self.doc if _is_cue(t)]
 
+    @cached_property
+    def text(self) -> str:
+        """The block's text, made once: ``Doc.text`` joins every token's text when read."""
+        return self.doc.text
+
     def line_of(self, char: int) -> int:
         return self.line + sum(1 for w in self.wraps if w <= char)
 
@@ -355,14 +361,14 @@ def _kind(text: str, quote: QuoteSpan, has_cue: bool, spans: list[QuoteSpan]) ->
     return "partial" if inner[:1].islower() or not opens_sentence else "direct"
 
 
-def _author_voice(doc: Doc) -> bool:
+def _author_voice(block: BlockDoc) -> bool:
     """A paragraph in the author's own voice ends an unmarked blockquote."""
     openers = lexicon()["blockquote"]["author_voice_openers"]
-    first = doc[0].lower_ if len(doc) else ""
+    first = block.doc[0].lower_ if len(block.doc) else ""
     return (
         first in openers
-        or any(_is_cue(t) for t in doc)
-        or bool(re.search(r"\b(reportedly|allegedly|according to)\b", doc.text, re.I))
+        or bool(block.cues)
+        or bool(re.search(r"\b(reportedly|allegedly|according to)\b", block.text, re.I))
     )
 
 
@@ -396,12 +402,11 @@ def article_quotes(blocks: list[BlockDoc], ctx: Context) -> list[dict]:
         return row
 
     for index, block in enumerate(blocks):
-        doc = block.doc
-        text = doc.text
+        text = block.text
         if block.role == "embed":
             continue  # posts are read with their attribution line below
         spans = find_quote_spans(text)
-        continues = in_blockquote is not None and not _author_voice(doc)
+        continues = in_blockquote is not None and not _author_voice(block)
         if not spans and (block.role == "blockquote" or continues):
             attr = in_blockquote or _colon_intro(blocks[index - 1] if index else None, ctx)
             previous = add(block, 0, len(text), text, "blockquote", attr)
@@ -426,10 +431,10 @@ def article_quotes(blocks: list[BlockDoc], ctx: Context) -> list[dict]:
 
 
 def _colon_intro(intro: BlockDoc | None, ctx: Context) -> Attribution:
-    if intro is None or not intro.doc.text.rstrip().endswith(":"):
+    if intro is None or not intro.text.rstrip().endswith(":"):
         return Attribution()
     last = list(intro.doc.sents)[-1]
-    return _resolved(cue_in(last, [], len(intro.doc.text), intro.cues), ctx, intro.start)
+    return _resolved(cue_in(last, [], len(intro.text), intro.cues), ctx, intro.start)
 
 
 def _attribute(
@@ -445,13 +450,13 @@ def _attribute(
     sents = list(doc.sents)
     around = [s for s in sents if s.start_char < quote.end + 1 and s.end_char > quote.start - 1]
     near = quote.start if quote.missing_open else quote.end
-    for window in (around, _lead_in(sents, around, quote, doc.text)):
+    for window in (around, _lead_in(sents, around, quote, block.text)):
         for sent in window:
             found = cue_in(sent, skip, near, block.cues)
             if found:
                 return _resolved(found, ctx, block.start)
     # A paragraph-long quote with no cue of its own continues the previous one.
-    whole = quote.start <= 1 and quote.end >= len(doc.text.rstrip(' ”"’')) - 1
+    whole = quote.start <= 1 and quote.end >= len(block.text.rstrip(' ”"’')) - 1
     adjacent = {block.block_id, blocks[index - 1].block_id if index else -1}
     if (
         previous is not None
@@ -482,7 +487,7 @@ def _posts(blocks: list[BlockDoc], ctx: Context) -> list[dict]:
     """Embedded social-media posts: the text above each account line is the quote."""
     rows = []
     for index, block in enumerate(blocks):
-        match = POST_ATTRIBUTION.match(block.doc.text)
+        match = POST_ATTRIBUTION.match(block.text)
         if block.reason != "embedded post attribution line" or not match:
             continue
         body = []
@@ -508,8 +513,8 @@ def _posts(blocks: list[BlockDoc], ctx: Context) -> list[dict]:
                 "block_id": body[0].block_id,
                 "line": body[0].line,
                 "start": body[0].start,
-                "end": body[-1].start + len(body[-1].doc.text),
-                "text": _MEDIA_LINK.sub("", "\n".join(b.doc.text for b in body)).strip(),
+                "end": body[-1].start + len(body[-1].text),
+                "text": _MEDIA_LINK.sub("", "\n".join(b.text for b in body)).strip(),
                 "speaker": attr.speaker,
                 "speaker_surface": attr.surface,
                 "cue": attr.cue,
