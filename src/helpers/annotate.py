@@ -68,7 +68,8 @@ def annotate_article(blocks: list[BlockDoc]) -> dict[str, list[dict]]:
     for block in blocks:
         sent_ids = {}
         for sent in block.doc.sents:
-            if not sent.text.strip():
+            text = block.text[sent.start_char : sent.end_char]  # = sent.text, without a join
+            if not text.strip():
                 continue
             sent_ids[sent.start] = len(sentences)
             sent_spans.append((block, sent, len(sentences)))
@@ -78,7 +79,7 @@ def annotate_article(blocks: list[BlockDoc]) -> dict[str, list[dict]]:
                     "block_id": block.block_id,
                     "start": block.start + sent.start_char,
                     "end": block.start + sent.end_char,
-                    "text": sent.text,
+                    "text": text,
                     "line": block.line_of(sent.start_char),
                 }
             )
@@ -130,14 +131,15 @@ def sentence_stance(sent_spans: list, quotes: list[dict], mentions: list[dict]) 
     for block, sent, sent_id in sent_spans:
         start, end = block.start + sent.start_char, block.start + sent.end_char
         inside = sum(max(0, min(end, b) - max(start, a)) for a, b in spoken)
-        found = markers(sent.text)
+        text = block.text[sent.start_char : sent.end_char]
+        found = markers(text)
         rows.append(
             {
                 "sent_id": sent_id,
                 "line": block.line_of(sent.start_char),
                 "start": start,
                 "end": end,
-                "n_words": len(words(sent.text)),
+                "n_words": len(words(text)),
                 "n_hedges": len(found["hedges"]),
                 "n_boosters": len(found["boosters"]),
                 "hedges": "; ".join(found["hedges"]),

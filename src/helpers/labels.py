@@ -91,9 +91,14 @@ def _is_label(label: str) -> bool:
 def stand_ins(doc: Doc) -> list[tuple[Span, str, str]]:
     """(span, actor, label) for noun phrases that stand in for an actor without naming it."""
     lex = lexicon()
-    found = []
+    heads = {noun for nouns in lex["stand_in"].values() for noun in nouns}
+    found: list[tuple[Span, str, str]] = []
+    if not any(t.lower_ in heads for t in doc):
+        return found  # reading the noun chunks takes a pass over the parse in Python
     for chunk in doc.noun_chunks:
         head = chunk.root.lower_
+        if head not in heads:
+            continue
         words = {t.lemma_.lower() for t in chunk} | {t.lower_ for t in chunk}
         if any(t.ent_type_ and t.ent_type_ not in {"NORP"} for t in chunk):
             continue
