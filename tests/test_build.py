@@ -14,6 +14,7 @@ import pytest
 import helpers.build as build_module
 from helpers.build import build
 from helpers.cache import is_current
+from helpers.corpus import doc_ids
 from helpers.paths import RAW_DIR
 from helpers.schema import COLUMNS, TABLES
 from helpers.tables import offset_mismatches
@@ -239,3 +240,13 @@ def test_a_build_that_stops_leaves_the_previous_tables(monkeypatch, tmp_path: Pa
     assert {p.name: p.read_bytes() for p in out.glob("*.parquet")} == before
     (raw / "zz_new.txt").unlink()
     assert is_current(raw, out, TABLES)  # still stamped with the input they came from
+
+
+def test_document_ids_are_file_stems_unless_two_files_share_one() -> None:
+    paths = [Path("a.txt"), Path("a.html"), Path("b.txt"), Path("c.d.txt")]
+    assert doc_ids(paths) == {
+        Path("a.txt"): "a.txt",
+        Path("a.html"): "a.html",
+        Path("b.txt"): "b",
+        Path("c.d.txt"): "c.d",
+    }

@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,8 +103,8 @@ def list_inputs(raw_dir: Path) -> list[Path]:
 
 def doc_ids(paths: list[Path]) -> dict[Path, str]:
     """File name without extension; the full name where two files share a stem."""
-    stems = [p.stem for p in paths]
-    return {p: p.stem if stems.count(p.stem) == 1 else p.name for p in paths}
+    stems = Counter(p.stem for p in paths)
+    return {p: p.stem if stems[p.stem] == 1 else p.name for p in paths}
 
 
 def sha256_of(data: bytes) -> str:
