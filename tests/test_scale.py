@@ -186,6 +186,23 @@ def write_mentions(path, monkeypatch) -> None:
     writer.close()
 
 
+def test_row_groups_hold_about_row_group_bytes_of_rows(tmp_path, monkeypatch) -> None:
+    """Each row group is written once the rows held reach ROW_GROUP_BYTES, and the count
+    starts again after it."""
+    rows = [{**MENTIONS[0], "doc_id": f"d{i}"} for i in range(10)]
+    one_row = TableWriter(tmp_path / "probe.parquet", "mentions")
+    one_row.extend(rows[:1])
+    one_row._flush()
+    monkeypatch.setattr(TableWriter, "CHUNK", 1)
+    monkeypatch.setattr(TableWriter, "ROW_GROUP_BYTES", int(one_row.held * 2.5))
+    writer = TableWriter(tmp_path / "m.parquet", "mentions")
+    for row in rows:
+        writer.extend([row])
+    writer.close()
+    file = pq.ParquetFile(tmp_path / "m.parquet")
+    assert [file.metadata.row_group(g).num_rows for g in range(file.num_row_groups)] == [3, 3, 3, 1]
+
+
 def test_table_written_as_rows_arrive_is_the_sorted_table(tmp_path, monkeypatch) -> None:
     write_mentions(tmp_path / "m.parquet", monkeypatch)
     assert pq.ParquetFile(tmp_path / "m.parquet").num_row_groups == 2  # a document each

@@ -45,12 +45,16 @@ class TableRows:
     """Rows of one table gathered in Arrow chunks: compact however many rows arrive. Typed
     by ``schema`` when given, else by the rows."""
 
-    CHUNK = 2_000  # rows held as Python dicts at a time
+    # Rows held as Python dicts at a time. In the build's main process they sit among the
+    # objects of the files being read: with 2,000, its heap at the end of reading 1 M words
+    # was 75 MB instead of 64.
+    CHUNK = 250
 
     def __init__(self, columns: list[str], order: list[str], schema: pa.Schema | None = None):
         self.columns, self.order, self.schema = columns, order, schema
         self.rows: list[dict] = []
         self.chunks: list[pa.Table] = []
+        self.held = 0  # bytes in chunks
 
     def extend(self, rows: Iterable[dict]) -> None:
         self.rows.extend(rows)
@@ -60,6 +64,7 @@ class TableRows:
     def _flush(self) -> None:
         if self.rows:
             self.chunks.append(pa.Table.from_pylist(self.rows, schema=self.schema))
+            self.held += self.chunks[-1].nbytes
             self.rows = []
 
     def frame(self) -> pd.DataFrame:
@@ -68,7 +73,7 @@ class TableRows:
         if not self.chunks:
             return pd.DataFrame(columns=self.columns)
         table = pa.concat_tables(self.chunks, promote_options="permissive").select(self.columns)
-        self.chunks = []  # the frame holds the rows from here on
+        self.chunks, self.held = [], 0  # the frame holds the rows from here on
         frame = table.to_pandas()
         del table  # before sorting, which copies
         return frame.sort_values(self.order, kind="stable").reset_index(drop=True)
@@ -94,7 +99,7 @@ class TableWriter(TableRows):
         if rows:
             self.last = rows[-1]["doc_id"]
         super().extend(rows)
-        if sum(chunk.nbytes for chunk in self.chunks) >= self.ROW_GROUP_BYTES:
+        if self.held >= self.ROW_GROUP_BYTES:
             self._write()
 
     def _write(self) -> None:
@@ -102,7 +107,7 @@ class TableWriter(TableRows):
         if self.chunks:
             table = pa.concat_tables(self.chunks)
             self.file.write_table(table.sort_by([(column, "ascending") for column in self.order]))
-            self.chunks = []
+            self.chunks, self.held = [], 0
 
     def close(self) -> None:
         self._write()
