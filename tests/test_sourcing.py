@@ -10,6 +10,8 @@ import pytest
 from helpers.alignment import compare
 from helpers.build import build
 from helpers.chain import _channel, relay_citations
+from helpers.nlp import get_nlp
+from helpers.sourcing import BlockDoc
 
 PARAGRAPHS_A = [
     "Turkey and the militants",
@@ -178,3 +180,12 @@ def test_fidelity_orders_versions() -> None:
 
 def test_tables_written(tables, tmp_path: Path) -> None:
     assert {"quotes", "sources", "utterances", "chain"} <= set(tables)
+
+
+def test_block_text_of_a_span_is_the_span_text() -> None:
+    """Texts cut from the block's text equal spaCy's own, token whitespace included."""
+    for doc in get_nlp().pipe([*PARAGRAPHS_A, *PAGE_B.split("\n\n"), "  Two  spaces, then\tone. "]):
+        block = BlockDoc(0, "body", "", 0, 1, [], doc)
+        assert block.text == doc.text
+        spans = [*doc.sents, *doc.ents, *doc.noun_chunks, doc[1:-1], doc[-1:]]
+        assert spans and [block.text_of(s) for s in spans] == [s.text for s in spans]

@@ -68,7 +68,7 @@ def annotate_article(blocks: list[BlockDoc]) -> dict[str, list[dict]]:
     for block in blocks:
         sent_ids = {}
         for sent in block.doc.sents:
-            text = block.text[sent.start_char : sent.end_char]  # = sent.text, without a join
+            text = block.text_of(sent)
             if not text.strip():
                 continue
             sent_ids[sent.start] = len(sentences)
@@ -131,7 +131,7 @@ def sentence_stance(sent_spans: list, quotes: list[dict], mentions: list[dict]) 
     for block, sent, sent_id in sent_spans:
         start, end = block.start + sent.start_char, block.start + sent.end_char
         inside = sum(max(0, min(end, b) - max(start, a)) for a, b in spoken)
-        text = block.text[sent.start_char : sent.end_char]
+        text = block.text_of(sent)
         found = markers(text)
         rows.append(
             {

@@ -333,6 +333,10 @@ class BlockDoc:
         """The block's text, made once: ``Doc.text`` joins every token's text when read."""
         return self.doc.text
 
+    def text_of(self, span: Span) -> str:
+        """``span.text``, cut from the block's text (a Span too joins its tokens' texts)."""
+        return self.text[span.start_char : span.end_char]
+
     def line_of(self, char: int) -> int:
         return self.line + sum(1 for w in self.wraps if w <= char)
 
