@@ -490,6 +490,7 @@ def test_cross_article_tables_a_few_articles_at_a_time_equal_all_at_once(
     whole = build(RAW_DIR, tmp_path / "whole", progress=False, use_cache=False)
     monkeypatch.setattr(build_module, "CHUNK_DOCS", 1)
     monkeypatch.setattr(alignment, "VERSION_BATCH", 1)
+    monkeypatch.setattr(alignment, "QUOTES_AT_ONCE", 1)
     monkeypatch.setattr(TableWriter, "ROW_GROUP_BYTES", 1)  # quotes aligned in parts too
     monkeypatch.setattr(TableRows, "CHUNK", 1)
     parts = build(RAW_DIR, tmp_path / "parts", progress=False, use_cache=False)
