@@ -88,10 +88,15 @@ def _is_label(label: str) -> bool:
     )
 
 
+@cache
+def _stand_in_heads() -> frozenset[str]:
+    """Every noun that may head a stand-in, for any actor."""
+    return frozenset(noun for nouns in lexicon()["stand_in"].values() for noun in nouns)
+
+
 def stand_ins(doc: Doc) -> list[tuple[Span, str, str]]:
     """(span, actor, label) for noun phrases that stand in for an actor without naming it."""
-    lex = lexicon()
-    heads = {noun for nouns in lex["stand_in"].values() for noun in nouns}
+    lex, heads = lexicon(), _stand_in_heads()
     found: list[tuple[Span, str, str]] = []
     if not any(t.lower_ in heads for t in doc):
         return found  # reading the noun chunks takes a pass over the parse in Python
