@@ -190,11 +190,13 @@ def test_row_groups_hold_about_row_group_bytes_of_rows(tmp_path, monkeypatch) ->
     """Each row group is written once the rows held reach ROW_GROUP_BYTES, and the count
     starts again after it."""
     rows = [{**MENTIONS[0], "doc_id": f"d{i}"} for i in range(10)]
-    one_row = TableWriter(tmp_path / "probe.parquet", "mentions")
-    one_row.extend(rows[:1])
-    one_row._flush()
+    probe = TableWriter(tmp_path / "probe.parquet", "mentions")
+    probe.extend(rows[:1])
+    probe._flush()
+    one_row = probe.held
+    probe.close()
     monkeypatch.setattr(TableWriter, "CHUNK", 1)
-    monkeypatch.setattr(TableWriter, "ROW_GROUP_BYTES", int(one_row.held * 2.5))
+    monkeypatch.setattr(TableWriter, "ROW_GROUP_BYTES", int(one_row * 2.5))
     writer = TableWriter(tmp_path / "m.parquet", "mentions")
     for row in rows:
         writer.extend([row])
