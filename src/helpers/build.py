@@ -63,20 +63,20 @@ def iter_articles(raw_dir: Path, progress: bool = True) -> Iterator[Article]:
     order of their document ids, which orders every table; manifest problems are printed
     as warnings."""
     manifest = read_manifest(raw_dir)
-    paths = list_inputs(raw_dir)
-    ids = doc_ids(paths)
+    names = list_inputs(raw_dir)
+    ids = doc_ids(names)
     warnings = list(manifest.warnings)
     if manifest.rows:
         warnings += [
             f"{name} is not in manifest.csv: metadata inferred from the text"
-            for name in sorted({p.name for p in paths} - set(manifest.rows))
+            for name in sorted(set(names) - set(manifest.rows))
         ]
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     first_seen: dict[str, str] = {}
-    in_order = sorted(paths, key=ids.__getitem__)
-    for path in tqdm(in_order, desc="articles", unit="file", disable=not progress, file=sys.stderr):
-        art = load_article(path, raw_dir, ids[path], manifest.rows.get(path.name))
+    in_order = sorted(names, key=ids.__getitem__)
+    for name in tqdm(in_order, desc="articles", unit="file", disable=not progress, file=sys.stderr):
+        art = load_article(raw_dir / name, raw_dir, ids[name], manifest.rows.get(name))
         if art.sha256 and art.status == "ok":
             if art.sha256 in first_seen:
                 art.reject(f"duplicate of {first_seen[art.sha256]} (identical bytes)")

@@ -9,10 +9,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import pandas as pd
 
@@ -92,19 +93,24 @@ def read_manifest(raw_dir: Path) -> Manifest:
     return Manifest(rows, tuple(warnings))
 
 
-def list_inputs(raw_dir: Path) -> list[Path]:
-    """Every candidate input file directly in ``raw_dir`` (manifest and hidden files aside)."""
-    return sorted(
-        p
-        for p in raw_dir.iterdir()
-        if p.name != MANIFEST and not p.name.startswith(".") and (p.is_file() or p.is_symlink())
-    )
+def list_inputs(raw_dir: Path) -> list[str]:
+    """The name of every candidate input file directly in ``raw_dir`` (manifest and hidden
+    files aside), sorted. Names, not paths: a ``Path`` holds its parts and caches its
+    string forms, ~900 bytes a file, which for 10,000 files is 10 MB held while they are
+    read."""
+    with os.scandir(raw_dir) as entries:
+        return sorted(
+            e.name
+            for e in entries
+            if e.name != MANIFEST and not e.name.startswith(".") and (e.is_file() or e.is_symlink())
+        )
 
 
-def doc_ids(paths: list[Path]) -> dict[Path, str]:
+def doc_ids(names: list[str]) -> dict[str, str]:
     """File name without extension; the full name where two files share a stem."""
-    stems = Counter(p.stem for p in paths)
-    return {p: p.stem if stems[p.stem] == 1 else p.name for p in paths}
+    stems = {name: PurePath(name).stem for name in names}
+    counts = Counter(stems.values())
+    return {name: stem if counts[stem] == 1 else name for name, stem in stems.items()}
 
 
 def sha256_of(data: bytes) -> str:
