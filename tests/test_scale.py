@@ -14,6 +14,7 @@ from contextlib import ExitStack
 import networkx as nx
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
@@ -35,6 +36,7 @@ from helpers.store import (
     TableWriter,
     read_table,
     row_groups,
+    sorted_table,
     typed_schema,
 )
 
@@ -224,6 +226,15 @@ def test_table_written_as_rows_arrive_is_the_sorted_table(tmp_path, monkeypatch)
     found = pd.read_parquet(tmp_path / "m.parquet")
     pd.testing.assert_frame_equal(found[expected.columns], expected)
     assert found["label"].isna().all() and str(found["label"].dtype) == "str"
+
+
+def test_a_row_group_in_order_already_is_written_as_it_is() -> None:
+    """Sorting a row group copies it; rows that arrived in order are not copied."""
+    table = pa.table({"doc_id": ["a", "a", "b"], "start": [0, 5, 1], "x": [3, 2, 1]})
+    assert sorted_table(table, ["doc_id", "start"]) is table
+    assert sorted_table(table.take([2, 0, 1]), ["doc_id", "start"]).equals(table)
+    ties = pa.table({"doc_id": ["b", "a", "a"], "x": [1, 3, 2]})
+    assert sorted_table(ties, ["doc_id"]).column("x").to_pylist() == [3, 2, 1]  # stable
 
 
 def test_table_writer_refuses_documents_out_of_order(tmp_path) -> None:
