@@ -116,8 +116,8 @@ class TableWriter(TableRows):
 
 def sorted_table(table: pa.Table, columns: list[str]) -> pa.Table:
     """``table`` sorted by ``columns`` (stable), itself where it is in order already: rows
-    mostly arrive in order, and a sorted copy of a row group raised the main process's
-    peak while it was written by a third."""
+    mostly arrive in order, and a sorted copy added a third to the memory that writing a
+    row group takes (2.6 MB of articles: 11.8 MB of Arrow's at the peak, 9.1 without)."""
     indices = pc.sort_indices(table, [(column, "ascending") for column in columns])
     if np.array_equal(indices, np.arange(len(table))):
         return table
