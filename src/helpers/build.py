@@ -201,7 +201,7 @@ def text_tables(articles: TableFile) -> dict[str, pd.DataFrame | bytes]:
     }
 
 
-CHUNK_DOCS = 1_000  # articles whose chain edges and caveats are found at a time
+CHUNK_DOCS = 500  # articles whose chain edges and caveats are found at a time
 
 
 def doc_ranges(doc_ids: pd.Series) -> list[tuple[str, str]]:
