@@ -201,7 +201,9 @@ def text_tables(articles: TableFile) -> dict[str, pd.DataFrame | bytes]:
     }
 
 
-CHUNK_DOCS = 500  # articles whose chain edges and caveats are found at a time
+# articles whose chain edges and caveats are found at a time (fewer, a smaller peak in
+# the main process; more, fewer reads of each table)
+CHUNK_DOCS = 500
 
 
 def doc_ranges(doc_ids: pd.Series) -> list[tuple[str, str]]:
