@@ -91,6 +91,17 @@ def test_process_pool_gives_the_same_tables(raw: Path, tmp_path: Path) -> None:
     assert parquet_bytes(tmp_path / "one") == parquet_bytes(tmp_path / "two")
 
 
+def test_workers_apart_from_this_disk_give_the_same_tables(
+    raw: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """Workers of a cluster elsewhere get the tables they read as bytes and return theirs;
+    the quotes are then aligned in the main process."""
+    build(raw, tmp_path / "shared", progress=False, use_cache=False, n_process=2)
+    monkeypatch.setattr(engine.Engine, "shares_disk", property(lambda self: False))
+    build(raw, tmp_path / "apart", progress=False, use_cache=False, n_process=2)
+    assert parquet_bytes(tmp_path / "shared") == parquet_bytes(tmp_path / "apart")
+
+
 @pytest.mark.filterwarnings(
     "ignore::DeprecationWarning", "ignore::ResourceWarning", "ignore::UserWarning"
 )
