@@ -36,7 +36,7 @@ CANDIDATE_GRAM = 4  # quotes are compared only when they share a run of this man
 # already represent the groups it belongs to; more would only repeat them
 MAX_POSTINGS = 32
 # quotes whose versions are compared at a time: with 5,000, making a batch raised the
-# build's main process by ~7 MB at 1 M words
+# process that makes them by ~7 MB at 1 M words
 VERSION_BATCH = 2_000
 
 
@@ -74,7 +74,7 @@ def coverage(a: tuple[str, ...], b: tuple[str, ...]) -> float:
 
 RUN_BUCKET_BITS = 6  # runs are counted in 2**6 ranges of their keys, one range at a time
 # Quotes split into words at a time: a row group of quotes (~8,000) held as word strings
-# raised the build's main process by ~15 MB while it was read
+# raised the process that aligns them by ~15 MB while it was read
 QUOTES_AT_ONCE = 1_000
 
 

@@ -202,7 +202,7 @@ def text_tables(articles: TableFile) -> dict[str, pd.DataFrame | bytes]:
 
 
 # articles whose chain edges and caveats are found at a time (fewer, a smaller peak in
-# the main process; more, fewer reads of each table)
+# the process that finds them; more, fewer reads of each table)
 CHUNK_DOCS = 500
 
 
