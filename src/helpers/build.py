@@ -400,7 +400,7 @@ def build(
         writers = {name: store.writer(name) for name in COLUMNS if name != "quotes"}
         # quotes are aligned across articles afterwards (``quote_stage``)
         writers["quotes"] = TableWriter(store.part("quotes-unaligned"), "quotes")
-        corpus = {}
+        text_task = {}  # submitted once every file is read
 
         # where the workers share this machine's disk, tasks read and write tables there
         into = out_dir if runner.shares_disk else None
@@ -418,7 +418,7 @@ def build(
             clock.lap("read (annotating meanwhile)")
             for name in ("articles", "blocks"):
                 writers.pop(name).close()
-            corpus["texts"] = runner.submit(task_tables, into, text_tables, shipped("articles"))
+            text_task["texts"] = runner.submit(task_tables, into, text_tables, shipped("articles"))
 
         stats = run_documents(
             read_articles(raw_dir, writers["articles"], writers["blocks"], progress=False),
@@ -445,7 +445,7 @@ def build(
         else:  # workers elsewhere: here, beside the claims
             quote_stage(out_dir)
         # the tasks' tables: already written where the workers share this machine's disk
-        for name, file in {**claims.result(), **corpus.pop("texts").result()}.items():
+        for name, file in {**claims.result(), **text_task.pop("texts").result()}.items():
             store.write(name, file)
         clock.lap("corpus measures")
     clear_stamp(out_dir)
