@@ -36,6 +36,7 @@ from helpers.store import (
     TableWriter,
     read_table,
     row_groups,
+    rows_schema,
     sorted_table,
     typed_schema,
 )
@@ -244,6 +245,22 @@ def test_table_writer_refuses_documents_out_of_order(tmp_path) -> None:
         writer.extend(MENTIONS[:3])
 
 
+def test_documents_given_as_arrow_tables_write_the_same_file_as_rows(tmp_path, monkeypatch) -> None:
+    """What the workers send (a document's rows as an Arrow table without doc_id) and rows
+    as dicts make the same Parquet file, row groups included; order is still enforced."""
+    write_mentions(tmp_path / "rows.parquet", monkeypatch)
+    writer = TableWriter(tmp_path / "arrow.parquet", "mentions")
+    for doc_id in ("a", "b", "c"):
+        rows = [{k: v for k, v in m.items() if k != "doc_id"} for m in MENTIONS]
+        mine = [r for r, m in zip(rows, MENTIONS, strict=True) if m["doc_id"] == doc_id]
+        writer.append(doc_id, pa.Table.from_pylist(mine, rows_schema("mentions")))
+    with pytest.raises(ValueError, match="arrived after"):
+        writer.append("b", rows_schema("mentions").empty_table())
+    writer.close()
+    assert pq.ParquetFile(tmp_path / "arrow.parquet").num_row_groups == 2
+    assert (tmp_path / "arrow.parquet").read_bytes() == (tmp_path / "rows.parquet").read_bytes()
+
+
 def test_reading_part_of_a_table_holds_only_the_rows_wanted(tmp_path, monkeypatch) -> None:
     write_mentions(tmp_path / "m.parquet", monkeypatch)
     whole = pd.read_parquet(tmp_path / "m.parquet")
@@ -394,7 +411,8 @@ class HalfCache:
     """A cache holding every other document."""
 
     def get(self, sha: str) -> dict | None:
-        return {"sentences": []} if int(sha.removeprefix("sha")) % 2 else None
+        empty = rows_schema("sentences").empty_table()
+        return {"sentences": empty} if int(sha.removeprefix("sha")) % 2 else None
 
     def put(self, sha: str, result: dict) -> None:
         pass

@@ -15,8 +15,12 @@ import shutil
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .nlp import MODEL
+
+if TYPE_CHECKING:  # imported where used: an unchanged rebuild stops before it is needed
+    import pyarrow as pa
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -67,8 +71,9 @@ def write_stamp(raw_dir: Path, out_dir: Path) -> None:
 
 
 class DocCache:
-    """One pickle per document under ``<dir>/<pipeline version>/``; older versions are
-    removed when a new one is opened."""
+    """One file per document under ``<dir>/<pipeline version>/``: its results, each table
+    as an Arrow IPC stream (a pickled slice of a task's table would hold the whole task's
+    rows); older versions are removed when a new one is opened."""
 
     def __init__(self, root: Path) -> None:
         self.dir = root / pipeline_version()
@@ -81,15 +86,26 @@ class DocCache:
     def _path(self, sha256: str) -> Path:
         return self.dir / f"{sha256}.pkl"
 
-    def get(self, sha256: str) -> dict | None:
+    def get(self, sha256: str) -> dict[str, pa.Table] | None:
+        import pyarrow as pa
+
         path = self._path(sha256)
         if not path.exists():
             return None
         with path.open("rb") as fh:
-            return pickle.load(fh)
+            streams = pickle.load(fh)
+        return {name: pa.ipc.open_stream(stream).read_all() for name, stream in streams.items()}
 
-    def put(self, sha256: str, result: dict) -> None:
+    def put(self, sha256: str, result: dict[str, pa.Table]) -> None:
+        import pyarrow as pa
+
+        streams = {}
+        for name, table in result.items():
+            sink = pa.BufferOutputStream()
+            with pa.ipc.new_stream(sink, table.schema) as writer:
+                writer.write_table(table)
+            streams[name] = sink.getvalue().to_pybytes()
         tmp = self._path(sha256).with_suffix(".tmp")
         with tmp.open("wb") as fh:
-            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(streams, fh, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(self._path(sha256))  # never a half-written entry

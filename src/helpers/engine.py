@@ -2,7 +2,7 @@
 
 A document's NLP results are a pure function of its body blocks (``annotate_documents``), so
 any engine can run it anywhere the package is installed; the model is loaded once per
-process (``get_nlp`` is cached) and results come back as plain rows. Workers start, and
+process (``get_nlp`` is cached) and results come back as Arrow tables. Workers start, and
 load the model, as soon as the engine opens, so that happens while the main process is
 still reading. Documents are sent as soon as they are read, at most a few batches in
 flight at a time; batches read ahead of the workers wait pickled in a temporary file, not
@@ -23,11 +23,13 @@ from multiprocessing import get_context
 from typing import Any, BinaryIO
 
 import pandas as pd
+import pyarrow as pa
 from tqdm import tqdm
 
 from .annotate import annotate_documents
 from .cache import DocCache
 from .nlp import get_nlp
+from .store import rows_schema
 
 ENGINES = ("local", "dask")
 BATCH_WORDS = 10_000  # words per task: amortises scheduling, keeps the last task short
@@ -46,13 +48,35 @@ QUIET = {
 }
 
 DocInput = tuple[str, str, list[dict]]  # doc_id, raw sha256, body block rows
+Results = dict[str, pa.Table]  # a document's rows of each per-article table (``rows_schema``)
+# a task's documents (doc_id, raw sha256), each table's rows of them all, and how many are each's
+Annotated = tuple[list[tuple[str, str]], Results, dict[str, list[int]]]
 
 
-def annotate_batch(batch: bytes) -> list[tuple[str, str, dict]]:
-    """Every document's id, raw sha256 and results from a pickled list of documents."""
+def annotate_batch(batch: bytes) -> Annotated:
+    """The results of a pickled list of documents, each table's rows as one Arrow table:
+    a few buffers to send back, where rows as dicts took a Python object each to pickle,
+    and to unpickle in the main process."""
     docs = pickle.loads(batch)
     results = annotate_documents([blocks for _, _, blocks in docs])
-    return [(doc_id, sha, result) for (doc_id, sha, _), result in zip(docs, results, strict=True)]
+    names = results[0].keys() if results else ()
+    tables = {
+        name: pa.Table.from_pylist([row for r in results for row in r[name]], rows_schema(name))
+        for name in names
+    }
+    counts = {name: [len(r[name]) for r in results] for name in names}
+    return [(doc_id, sha) for doc_id, sha, _ in docs], tables, counts
+
+
+def per_document(tables: Results, counts: dict[str, list[int]]) -> Iterator[Results]:
+    """Each document's slice of a task's tables, in the order of its documents."""
+    at = dict.fromkeys(tables, 0)
+    for k in range(len(next(iter(counts.values()), []))):
+        result = {}
+        for name, table in tables.items():
+            result[name] = table.slice(at[name], counts[name][k])
+            at[name] += counts[name][k]
+        yield result
 
 
 def prepare_worker() -> None:
@@ -213,7 +237,7 @@ class Engine:
 
 def run_documents(
     docs: Iterable[DocInput],
-    keep: Callable[[str, dict], None],
+    keep: Callable[[str, Results], None],
     engine: Engine,
     cache: DocCache | None = None,
     progress: bool = True,
@@ -226,9 +250,9 @@ def run_documents(
     annotate; ``on_read`` is called once all are read, while the last tasks run."""
     counts = {"documents": 0, "annotated": 0, "cached": 0}
     order: deque[str] = deque()  # documents read and not yet kept
-    early: dict[str, dict] = {}  # results that came before an earlier document's
+    early: dict[str, Results] = {}  # results that came before an earlier document's
 
-    def finish(doc_id: str, result: dict) -> None:
+    def finish(doc_id: str, result: Results) -> None:
         early[doc_id] = result
         while order and order[0] in early:
             first = order.popleft()
@@ -238,7 +262,8 @@ def run_documents(
     bar = tqdm(desc="annotate", unit="doc", disable=not progress, file=sys.stderr)
 
     def collect(task) -> None:
-        for doc_id, sha, result in task.result():
+        docs, tables, sizes = task.result()
+        for (doc_id, sha), result in zip(docs, per_document(tables, sizes), strict=True):
             finish(doc_id, result)
             if cache is not None:
                 cache.put(sha, result)

@@ -32,6 +32,13 @@ def arrow_schema(name: str) -> pa.Schema:
     return typed_schema(COLUMNS[name])
 
 
+def rows_schema(name: str) -> pa.Schema:
+    """The Arrow schema of one document's rows of a per-article table: its columns after
+    ``doc_id``, which the writer adds (``TableWriter.append``)."""
+    schema = arrow_schema(name)
+    return schema.remove(schema.get_field_index("doc_id")).remove_metadata()
+
+
 def typed_schema(types: dict[str, str]) -> pa.Schema:
     """The Arrow schema of columns of the given pandas dtypes, with the pandas metadata
     that gives the columns their dtypes when read back."""
@@ -100,6 +107,22 @@ class TableWriter(TableRows):
         if rows:
             self.last = rows[-1]["doc_id"]
         super().extend(rows)
+        if self.held >= self.ROW_GROUP_BYTES:
+            self._write()
+
+    def append(self, doc_id: str, rows: pa.Table) -> None:
+        """Add one document's rows as an Arrow table of ``rows_schema`` (no Python object
+        per row: result rows as dicts, made and freed by the ten thousand while files were
+        read, scattered the main process's heap)."""
+        if doc_id < self.last:
+            raise ValueError(f"{doc_id!r} arrived after {self.last!r}")
+        self.last = doc_id
+        if not len(rows):
+            return
+        self._flush()  # rows given before this come first
+        ids = pa.repeat(pa.scalar(doc_id, self.schema.field("doc_id").type), len(rows))
+        self.chunks.append(rows.add_column(0, self.schema.field("doc_id"), ids))
+        self.held += self.chunks[-1].nbytes
         if self.held >= self.ROW_GROUP_BYTES:
             self._write()
 
