@@ -17,7 +17,7 @@ from helpers.build import build, in_memory, read_articles
 from helpers.cache import DocCache, is_current
 from helpers.paths import RAW_DIR
 from helpers.schema import TABLES
-from helpers.store import rows_schema
+from helpers.store import RowRange, rows_schema
 
 SEEDS = sorted(RAW_DIR.glob("*.txt"))
 
@@ -153,8 +153,8 @@ def test_a_tasks_tables_come_back_as_each_documents_own_rows() -> None:
         alone = annotate_documents([body])[0]
         assert result.keys() == alone.keys()
         for name, rows in alone.items():
-            assert result[name].equals(pa.Table.from_pylist(rows, rows_schema(name)))
-    assert sum(len(r["sentences"]) for r in slices) == len(tables["sentences"]) > 0
+            assert result[name].rows().equals(pa.Table.from_pylist(rows, rows_schema(name)))
+    assert slices[-1]["sentences"].stop == len(tables["sentences"]) > 0
 
 
 def test_the_cache_keeps_a_documents_rows_not_its_whole_task(tmp_path: Path) -> None:
@@ -163,7 +163,7 @@ def test_the_cache_keeps_a_documents_rows_not_its_whole_task(tmp_path: Path) -> 
     task = pa.table({"sent_id": range(20_000), "text": ["a sentence of words"] * 20_000})
     mine = task.slice(100, 10)
     cache = DocCache(tmp_path)
-    cache.put("sha", {"sentences": mine})
-    assert cache.get("sha")["sentences"].equals(mine)
+    cache.put("sha", {"sentences": RowRange(task, 100, 110)})
+    assert cache.get("sha")["sentences"].rows().equals(mine)
     assert cache.get("other") is None
     assert (cache.dir / "sha.pkl").stat().st_size < 10 * mine.nbytes + 2_000

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 
 from .nlp import MODEL
 
-if TYPE_CHECKING:  # imported where used: an unchanged rebuild stops before it is needed
-    import pyarrow as pa
+if TYPE_CHECKING:  # imported where used: an unchanged rebuild stops before they are needed
+    from .store import RowRange
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -71,8 +71,8 @@ def write_stamp(raw_dir: Path, out_dir: Path) -> None:
 
 
 class DocCache:
-    """One file per document under ``<dir>/<pipeline version>/``: its results, each table
-    as an Arrow IPC stream (a pickled slice of a task's table would hold the whole task's
+    """One file per document under ``<dir>/<pipeline version>/``: its rows of each table
+    as an Arrow IPC stream (a pickled slice of a task's table holds the whole task's
     rows); older versions are removed when a new one is opened."""
 
     def __init__(self, root: Path) -> None:
@@ -86,22 +86,25 @@ class DocCache:
     def _path(self, sha256: str) -> Path:
         return self.dir / f"{sha256}.pkl"
 
-    def get(self, sha256: str) -> dict[str, pa.Table] | None:
+    def get(self, sha256: str) -> dict[str, RowRange] | None:
         import pyarrow as pa
+
+        from .store import RowRange
 
         path = self._path(sha256)
         if not path.exists():
             return None
         with path.open("rb") as fh:
             streams = pickle.load(fh)
-        return {name: pa.ipc.open_stream(stream).read_all() for name, stream in streams.items()}
+        tables = {name: pa.ipc.open_stream(stream).read_all() for name, stream in streams.items()}
+        return {name: RowRange(table, 0, len(table)) for name, table in tables.items()}
 
-    def put(self, sha256: str, result: dict[str, pa.Table]) -> None:
+    def put(self, sha256: str, result: dict[str, RowRange]) -> None:
         import pyarrow as pa
 
         streams = {}
-        for name, table in result.items():
-            sink = pa.BufferOutputStream()
+        for name, rows in result.items():
+            table, sink = rows.rows(), pa.BufferOutputStream()
             with pa.ipc.new_stream(sink, table.schema) as writer:
                 writer.write_table(table)
             streams[name] = sink.getvalue().to_pybytes()

@@ -29,7 +29,7 @@ from tqdm import tqdm
 from .annotate import annotate_documents
 from .cache import DocCache
 from .nlp import get_nlp
-from .store import rows_schema
+from .store import RowRange, rows_schema
 
 ENGINES = ("local", "dask")
 BATCH_WORDS = 10_000  # words per task: amortises scheduling, keeps the last task short
@@ -48,9 +48,9 @@ QUIET = {
 }
 
 DocInput = tuple[str, str, list[dict]]  # doc_id, raw sha256, body block rows
-Results = dict[str, pa.Table]  # a document's rows of each per-article table (``rows_schema``)
+Results = dict[str, RowRange]  # a document's rows of each per-article table
 # a task's documents (doc_id, raw sha256), each table's rows of them all, and how many are each's
-Annotated = tuple[list[tuple[str, str]], Results, dict[str, list[int]]]
+Annotated = tuple[list[tuple[str, str]], dict[str, pa.Table], dict[str, list[int]]]
 
 
 def annotate_batch(batch: bytes) -> Annotated:
@@ -68,14 +68,14 @@ def annotate_batch(batch: bytes) -> Annotated:
     return [(doc_id, sha) for doc_id, sha, _ in docs], tables, counts
 
 
-def per_document(tables: Results, counts: dict[str, list[int]]) -> Iterator[Results]:
-    """Each document's slice of a task's tables, in the order of its documents."""
+def per_document(tables: dict[str, pa.Table], counts: dict[str, list[int]]) -> Iterator[Results]:
+    """Each document's rows of a task's tables, in the order of its documents."""
     at = dict.fromkeys(tables, 0)
     for k in range(len(next(iter(counts.values()), []))):
         result = {}
         for name, table in tables.items():
-            result[name] = table.slice(at[name], counts[name][k])
-            at[name] += counts[name][k]
+            result[name] = RowRange(table, at[name], at[name] + counts[name][k])
+            at[name] = result[name].stop
         yield result
 
 
