@@ -3,21 +3,18 @@ stamp skip exactly the work that is unchanged."""
 
 from __future__ import annotations
 
-import pickle
 import shutil
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
 import pytest
 
 import helpers.engine as engine
 from helpers.annotate import annotate_documents
 from helpers.build import build, in_memory, read_articles
-from helpers.cache import DocCache, is_current
+from helpers.cache import is_current
 from helpers.paths import RAW_DIR
 from helpers.schema import TABLES
-from helpers.store import RowRange, rows_schema
 
 SEEDS = sorted(RAW_DIR.glob("*.txt"))
 
@@ -134,36 +131,3 @@ def test_documents_annotated_together_get_their_own_results() -> None:
     assert all(result["sentences"] for result in alone)
     assert annotate_documents(docs) == alone
     assert annotate_documents(docs[::-1]) == alone[::-1]
-
-
-def test_a_tasks_tables_come_back_as_each_documents_own_rows() -> None:
-    """A task's results are one Arrow table per per-article table; each document's slice
-    of them holds exactly the rows it has alone."""
-    docs = [
-        (f"d{k}", f"sha{k}", body)
-        for k, (_, _, body) in enumerate(
-            read_articles(RAW_DIR, in_memory("articles"), in_memory("blocks"), False)
-        )
-    ][:3]
-    ids, tables, sizes = engine.annotate_batch(pickle.dumps(docs))
-    assert ids == [(doc_id, sha) for doc_id, sha, _ in docs]
-    slices = list(engine.per_document(tables, sizes))
-    assert len(slices) == len(docs)
-    for (_, _, body), result in zip(docs, slices, strict=True):
-        alone = annotate_documents([body])[0]
-        assert result.keys() == alone.keys()
-        for name, rows in alone.items():
-            assert result[name].rows().equals(pa.Table.from_pylist(rows, rows_schema(name)))
-    assert slices[-1]["sentences"].stop == len(tables["sentences"]) > 0
-
-
-def test_the_cache_keeps_a_documents_rows_not_its_whole_task(tmp_path: Path) -> None:
-    """What a document's slice of its task's tables is cached as: its own rows, read back
-    equal, in a file about their size (a pickled slice holds the whole task's buffers)."""
-    task = pa.table({"sent_id": range(20_000), "text": ["a sentence of words"] * 20_000})
-    mine = task.slice(100, 10)
-    cache = DocCache(tmp_path)
-    cache.put("sha", {"sentences": RowRange(task, 100, 110)})
-    assert cache.get("sha")["sentences"].rows().equals(mine)
-    assert cache.get("other") is None
-    assert (cache.dir / "sha.pkl").stat().st_size < 10 * mine.nbytes + 2_000

@@ -32,12 +32,10 @@ from helpers.corpus import doc_ids, list_inputs
 from helpers.paths import RAW_DIR
 from helpers.reuse import _passages, text_words
 from helpers.store import (
-    RowRange,
     TableStore,
     TableWriter,
     read_table,
     row_groups,
-    rows_schema,
     sorted_table,
     typed_schema,
 )
@@ -246,44 +244,6 @@ def test_table_writer_refuses_documents_out_of_order(tmp_path) -> None:
         writer.extend(MENTIONS[:3])
 
 
-def test_documents_given_as_arrow_tables_write_the_same_file_as_rows(tmp_path, monkeypatch) -> None:
-    """What the workers send (a document's rows as an Arrow table without doc_id) and rows
-    as dicts make the same Parquet file, row groups included; order is still enforced."""
-    write_mentions(tmp_path / "rows.parquet", monkeypatch)
-    writer = TableWriter(tmp_path / "arrow.parquet", "mentions")
-    for doc_id in ("a", "b", "c"):
-        rows = [{k: v for k, v in m.items() if k != "doc_id"} for m in MENTIONS]
-        mine = [r for r, m in zip(rows, MENTIONS, strict=True) if m["doc_id"] == doc_id]
-        table = pa.Table.from_pylist(mine, rows_schema("mentions"))
-        writer.append(doc_id, RowRange(table, 0, len(table)))
-    with pytest.raises(ValueError, match="arrived after"):
-        writer.append("b", RowRange(rows_schema("mentions").empty_table(), 0, 0))
-    writer.close()
-    assert pq.ParquetFile(tmp_path / "arrow.parquet").num_row_groups == 2
-    assert (tmp_path / "arrow.parquet").read_bytes() == (tmp_path / "rows.parquet").read_bytes()
-
-
-def test_a_writer_holds_a_tasks_rows_as_one_range_and_few_of_other_ranges(tmp_path) -> None:
-    """Documents' ranges that continue one another in one task's table are held as one;
-    ranges of separate tables (documents from the cache) are copied into one table every
-    ``RANGES``, with the rows they held."""
-    schema = rows_schema("sentences")
-    task = pa.Table.from_pylist([{"sent_id": k, "text": f"s{k}"} for k in range(100)], schema)
-    writer = TableWriter(tmp_path / "s.parquet", "sentences")
-    for k in range(10):
-        writer.append(f"d{k:03d}", RowRange(task, 10 * k, 10 * k + 10))
-    assert writer.ranges == [RowRange(task, 0, 100)] and writer.sizes == [10] * 10
-    single = task.slice(0, 1)
-    for k in range(10, 10 + TableWriter.RANGES):  # the last of them starts new ranges
-        writer.append(f"d{k:03d}", RowRange(single, 0, 1))
-    assert writer.ranges == [RowRange(single, 0, 1)] and len(writer.chunks) == 1
-    ids = [f"d{k:03d}" for k in range(10) for _ in range(10)]
-    ids += [f"d{k:03d}" for k in range(10, 9 + TableWriter.RANGES)]
-    assert writer.chunks[0].column("doc_id").to_pylist() == ids
-    writer.close()
-    assert pq.ParquetFile(tmp_path / "s.parquet").metadata.num_rows == 100 + TableWriter.RANGES
-
-
 def test_reading_part_of_a_table_holds_only_the_rows_wanted(tmp_path, monkeypatch) -> None:
     write_mentions(tmp_path / "m.parquet", monkeypatch)
     whole = pd.read_parquet(tmp_path / "m.parquet")
@@ -434,8 +394,7 @@ class HalfCache:
     """A cache holding every other document."""
 
     def get(self, sha: str) -> dict | None:
-        empty = RowRange(rows_schema("sentences").empty_table(), 0, 0)
-        return {"sentences": empty} if int(sha.removeprefix("sha")) % 2 else None
+        return {"sentences": []} if int(sha.removeprefix("sha")) % 2 else None
 
     def put(self, sha: str, result: dict) -> None:
         pass

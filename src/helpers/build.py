@@ -41,7 +41,7 @@ from .corpus import (
     read_manifest,
 )
 from .distinctive import fightin_words, tfidf_terms
-from .engine import DocInput, Engine, Results, run_documents
+from .engine import DocInput, Engine, run_documents
 from .reuse import reuse_files
 from .schema import COLUMNS, ORDER
 from .stance import CAVEAT_TYPES, about_testimony, hedge_survival
@@ -410,9 +410,9 @@ def build(
             machine's disk, else its bytes (held until the task is done)."""
             return store.part(name) if into else store.file(name)
 
-        def keep(doc_id: str, result: Results) -> None:
+        def keep(doc_id: str, result: dict) -> None:
             for name, rows in result.items():
-                writers[name].append(doc_id, rows)
+                writers[name].extend({"doc_id": doc_id, **row} for row in rows)
 
         def read() -> None:  # the text-only measures start beside the remaining annotation
             clock.lap("read (annotating meanwhile)")

@@ -15,12 +15,8 @@ import shutil
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .nlp import MODEL
-
-if TYPE_CHECKING:  # imported where used: an unchanged rebuild stops before they are needed
-    from .store import RowRange
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -71,9 +67,8 @@ def write_stamp(raw_dir: Path, out_dir: Path) -> None:
 
 
 class DocCache:
-    """One file per document under ``<dir>/<pipeline version>/``: its rows of each table
-    as an Arrow IPC stream (a pickled slice of a task's table holds the whole task's
-    rows); older versions are removed when a new one is opened."""
+    """One pickle per document under ``<dir>/<pipeline version>/``; older versions are
+    removed when a new one is opened."""
 
     def __init__(self, root: Path) -> None:
         self.dir = root / pipeline_version()
@@ -86,29 +81,15 @@ class DocCache:
     def _path(self, sha256: str) -> Path:
         return self.dir / f"{sha256}.pkl"
 
-    def get(self, sha256: str) -> dict[str, RowRange] | None:
-        import pyarrow as pa
-
-        from .store import RowRange
-
+    def get(self, sha256: str) -> dict | None:
         path = self._path(sha256)
         if not path.exists():
             return None
         with path.open("rb") as fh:
-            streams = pickle.load(fh)
-        tables = {name: pa.ipc.open_stream(stream).read_all() for name, stream in streams.items()}
-        return {name: RowRange(table, 0, len(table)) for name, table in tables.items()}
+            return pickle.load(fh)
 
-    def put(self, sha256: str, result: dict[str, RowRange]) -> None:
-        import pyarrow as pa
-
-        streams = {}
-        for name, rows in result.items():
-            table, sink = rows.rows(), pa.BufferOutputStream()
-            with pa.ipc.new_stream(sink, table.schema) as writer:
-                writer.write_table(table)
-            streams[name] = sink.getvalue().to_pybytes()
+    def put(self, sha256: str, result: dict) -> None:
         tmp = self._path(sha256).with_suffix(".tmp")
         with tmp.open("wb") as fh:
-            pickle.dump(streams, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(self._path(sha256))  # never a half-written entry

@@ -2,7 +2,7 @@
 
 A document's NLP results are a pure function of its body blocks (``annotate_documents``), so
 any engine can run it anywhere the package is installed; the model is loaded once per
-process (``get_nlp`` is cached) and results come back as Arrow tables. Workers start, and
+process (``get_nlp`` is cached) and results come back as plain rows. Workers start, and
 load the model, as soon as the engine opens, so that happens while the main process is
 still reading. Documents are sent as soon as they are read, at most a few batches in
 flight at a time; batches read ahead of the workers wait pickled in a temporary file, not
@@ -23,13 +23,11 @@ from multiprocessing import get_context
 from typing import Any, BinaryIO
 
 import pandas as pd
-import pyarrow as pa
 from tqdm import tqdm
 
 from .annotate import annotate_documents
 from .cache import DocCache
 from .nlp import get_nlp
-from .store import RowRange, rows_schema
 
 ENGINES = ("local", "dask")
 BATCH_WORDS = 10_000  # words per task: amortises scheduling, keeps the last task short
@@ -48,35 +46,13 @@ QUIET = {
 }
 
 DocInput = tuple[str, str, list[dict]]  # doc_id, raw sha256, body block rows
-Results = dict[str, RowRange]  # a document's rows of each per-article table
-# a task's documents (doc_id, raw sha256), each table's rows of them all, and how many are each's
-Annotated = tuple[list[tuple[str, str]], dict[str, pa.Table], dict[str, list[int]]]
 
 
-def annotate_batch(batch: bytes) -> Annotated:
-    """The results of a pickled list of documents, each table's rows as one Arrow table:
-    a few buffers to send back, where rows as dicts took a Python object each to pickle,
-    and to unpickle in the main process."""
+def annotate_batch(batch: bytes) -> list[tuple[str, str, dict]]:
+    """Every document's id, raw sha256 and results from a pickled list of documents."""
     docs = pickle.loads(batch)
     results = annotate_documents([blocks for _, _, blocks in docs])
-    names = results[0].keys() if results else ()
-    tables = {
-        name: pa.Table.from_pylist([row for r in results for row in r[name]], rows_schema(name))
-        for name in names
-    }
-    counts = {name: [len(r[name]) for r in results] for name in names}
-    return [(doc_id, sha) for doc_id, sha, _ in docs], tables, counts
-
-
-def per_document(tables: dict[str, pa.Table], counts: dict[str, list[int]]) -> Iterator[Results]:
-    """Each document's rows of a task's tables, in the order of its documents."""
-    at = dict.fromkeys(tables, 0)
-    for k in range(len(next(iter(counts.values()), []))):
-        result = {}
-        for name, table in tables.items():
-            result[name] = RowRange(table, at[name], at[name] + counts[name][k])
-            at[name] = result[name].stop
-        yield result
+    return [(doc_id, sha, result) for (doc_id, sha, _), result in zip(docs, results, strict=True)]
 
 
 def prepare_worker() -> None:
@@ -237,7 +213,7 @@ class Engine:
 
 def run_documents(
     docs: Iterable[DocInput],
-    keep: Callable[[str, Results], None],
+    keep: Callable[[str, dict], None],
     engine: Engine,
     cache: DocCache | None = None,
     progress: bool = True,
@@ -250,9 +226,9 @@ def run_documents(
     annotate; ``on_read`` is called once all are read, while the last tasks run."""
     counts = {"documents": 0, "annotated": 0, "cached": 0}
     order: deque[str] = deque()  # documents read and not yet kept
-    early: dict[str, Results] = {}  # results that came before an earlier document's
+    early: dict[str, dict] = {}  # results that came before an earlier document's
 
-    def finish(doc_id: str, result: Results) -> None:
+    def finish(doc_id: str, result: dict) -> None:
         early[doc_id] = result
         while order and order[0] in early:
             first = order.popleft()
@@ -262,8 +238,7 @@ def run_documents(
     bar = tqdm(desc="annotate", unit="doc", disable=not progress, file=sys.stderr)
 
     def collect(task) -> None:
-        docs, tables, sizes = task.result()
-        for (doc_id, sha), result in zip(docs, per_document(tables, sizes), strict=True):
+        for doc_id, sha, result in task.result():
             finish(doc_id, result)
             if cache is not None:
                 cache.put(sha, result)

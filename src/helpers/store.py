@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -30,13 +30,6 @@ ARROW_TYPES = {
 def arrow_schema(name: str) -> pa.Schema:
     """The Arrow schema of a per-article table (``typed_schema``)."""
     return typed_schema(COLUMNS[name])
-
-
-def rows_schema(name: str) -> pa.Schema:
-    """The Arrow schema of one document's rows of a per-article table: its columns after
-    ``doc_id``, which the writer adds (``TableWriter.append``)."""
-    schema = arrow_schema(name)
-    return schema.remove(schema.get_field_index("doc_id")).remove_metadata()
 
 
 def typed_schema(types: dict[str, str]) -> pa.Schema:
@@ -87,87 +80,28 @@ class TableRows:
         return frame.sort_values(self.order, kind="stable").reset_index(drop=True)
 
 
-class RowRange(NamedTuple):
-    """A document's rows of one per-article table: rows ``start`` to ``stop`` of ``table``
-    (of ``rows_schema``), which may hold the rows of a whole task's documents."""
-
-    table: pa.Table
-    start: int
-    stop: int
-
-    def rows(self) -> pa.Table:
-        return self.table.slice(self.start, self.stop - self.start)
-
-
 class TableWriter(TableRows):
     """One per-article table written to Parquet as its rows arrive. Rows come a whole
     document at a time, documents in order; each row group is sorted by the table's
     order, which starts with the document, so the file is the table sorted as a whole."""
 
     ROW_GROUP_BYTES = 1 << 20  # held in Arrow before they are written, however long the rows
-    # Ranges of rows held before they are copied into one table. A slice of an Arrow table
-    # is ~3 kB of C++ objects whatever its rows: held a document at a time until a row
-    # group of a sparse table filled, they raised the main process's peak by ~25 MB at 1 M
-    # words. Ranges that continue one another in the same table are one.
-    RANGES = 64
 
     def __init__(self, path: Path, name: str) -> None:
         super().__init__(list(COLUMNS[name]), ORDER[name], arrow_schema(name))
         self.file = pq.ParquetWriter(path, self.schema)
         self.last = ""  # the latest document
-        self.ranges: list[RowRange] = []
-        self.ids: list[str] = []  # the documents whose rows the ranges hold, in order
-        self.sizes: list[int] = []  # and how many rows are each's
-
-    def _check(self, doc_id: str) -> None:
-        if doc_id < self.last:
-            raise ValueError(f"{doc_id!r} arrived after {self.last!r}")
-        self.last = doc_id
 
     def extend(self, rows: Iterable[dict]) -> None:
         """Add the rows of one or more whole documents, later in order than any before."""
         rows = list(rows)
+        if rows and rows[0]["doc_id"] < self.last:
+            raise ValueError(f"{rows[0]['doc_id']!r} arrived after {self.last!r}")
         if rows:
-            self._check(rows[0]["doc_id"])
             self.last = rows[-1]["doc_id"]
-            if self.ranges:
-                self._flush()  # rows given as ranges before these come first
         super().extend(rows)
         if self.held >= self.ROW_GROUP_BYTES:
             self._write()
-
-    def append(self, doc_id: str, rows: RowRange) -> None:
-        """Add one document's rows, given as a range of an Arrow table without ``doc_id``
-        (what the workers send: no Python object per row, where rows as dicts, made and
-        freed by the ten thousand while files were read, scattered the main process's
-        heap)."""
-        self._check(doc_id)
-        size = rows.stop - rows.start
-        if not size:
-            return
-        if self.rows:
-            self._flush()  # rows given as dicts before these come first
-        last = self.ranges[-1] if self.ranges else None
-        if last is not None and last.table is rows.table and last.stop == rows.start:
-            self.ranges[-1] = last._replace(stop=rows.stop)
-        else:
-            self.ranges.append(rows)
-        self.ids.append(doc_id)
-        self.sizes.append(size)
-        self.held += rows.table.nbytes * size // len(rows.table)
-        if len(self.ranges) >= self.RANGES:
-            self._flush()
-        if self.held >= self.ROW_GROUP_BYTES:
-            self._write()
-
-    def _flush(self) -> None:
-        super()._flush()
-        if self.ranges:  # one table, with doc_id, copied from the ranges
-            rows = pa.concat_tables([r.rows() for r in self.ranges]).combine_chunks()
-            ids = np.repeat(np.array(self.ids, dtype=object), self.sizes)
-            field = self.schema.field("doc_id")
-            self.chunks.append(rows.add_column(0, field, pa.array(ids, field.type)))
-            self.ranges, self.ids, self.sizes = [], [], []
 
     def _write(self) -> None:
         self._flush()
