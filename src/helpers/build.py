@@ -400,7 +400,7 @@ def build(
         writers = {name: store.writer(name) for name in COLUMNS if name != "quotes"}
         # quotes are aligned across articles afterwards (``quote_stage``)
         writers["quotes"] = TableWriter(store.part("quotes-unaligned"), "quotes")
-        text_task = {}  # submitted once every file is read
+        text_task = None  # the text-only measures, submitted once every file is read
 
         # where the workers share this machine's disk, tasks read and write tables there
         into = out_dir if runner.shares_disk else None
@@ -415,10 +415,11 @@ def build(
                 writers[name].extend({"doc_id": doc_id, **row} for row in rows)
 
         def read() -> None:  # the text-only measures start beside the remaining annotation
+            nonlocal text_task
             clock.lap("read (annotating meanwhile)")
             for name in ("articles", "blocks"):
                 writers.pop(name).close()
-            text_task["texts"] = runner.submit(task_tables, into, text_tables, shipped("articles"))
+            text_task = runner.submit(task_tables, into, text_tables, shipped("articles"))
 
         stats = run_documents(
             read_articles(raw_dir, writers["articles"], writers["blocks"], progress=False),
@@ -445,7 +446,7 @@ def build(
         else:  # workers elsewhere: here, beside the claims
             quote_stage(out_dir)
         # the tasks' tables: already written where the workers share this machine's disk
-        for name, file in {**claims.result(), **text_task.pop("texts").result()}.items():
+        for name, file in {**claims.result(), **text_task.result()}.items():
             store.write(name, file)
         clock.lap("corpus measures")
     clear_stamp(out_dir)
