@@ -14,7 +14,7 @@ import pytest
 import helpers.build as build_module
 from helpers.build import build
 from helpers.cache import is_current
-from helpers.corpus import doc_ids
+from helpers.corpus import DocIds
 from helpers.paths import RAW_DIR
 from helpers.schema import COLUMNS, TABLES
 from helpers.tables import offset_mismatches
@@ -244,4 +244,4 @@ def test_a_build_that_stops_leaves_the_previous_tables(monkeypatch, tmp_path: Pa
 
 def test_document_ids_are_file_stems_unless_two_files_share_one() -> None:
     names = ["a.txt", "a.html", "b.txt", "c.d.txt"]
-    assert doc_ids(names) == {"a.txt": "a.txt", "a.html": "a.html", "b.txt": "b", "c.d.txt": "c.d"}
+    assert list(map(DocIds(names), names)) == ["a.txt", "a.html", "b", "c.d"]

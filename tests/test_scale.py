@@ -28,7 +28,7 @@ import helpers.distinctive as distinctive
 import helpers.engine as engine
 import helpers.reuse as reuse
 from helpers.build import TableRows, build
-from helpers.corpus import doc_ids, list_inputs
+from helpers.corpus import inputs
 from helpers.paths import RAW_DIR
 from helpers.reuse import _passages, text_words
 from helpers.store import (
@@ -294,20 +294,27 @@ def sentences_only(documents: list[list[dict]]) -> list[dict]:
 
 
 def test_the_list_of_input_files_holds_a_few_hundred_bytes_a_file(tmp_path) -> None:
-    """Reading holds every input file's name and document id until the last is read: as
-    ``Path`` objects, which keep their parts and string forms, that came to ~900 bytes a
-    file in the build."""
+    """Reading holds every input file's name and manifest values until the last is read:
+    as ``Path`` objects, which keep their parts and string forms, with document ids in a
+    dict and manifest rows as dicts, that came to ~900 bytes a file in the build."""
     files = 2_000
+    manifest = ["file,outlet,url,published,notes"]
     for i in range(files):
-        (tmp_path / f"outlet-{i:05d}-a-long-article-file-name.txt").touch()
+        name = f"outlet-{i:05d}-a-long-article-file-name.txt"
+        (tmp_path / name).touch()
+        url = f"https://example.org/news/2019/{i:05d}-a-long-article-slug"
+        manifest.append(f"{name},Outlet {i % 7},{url},2019-0{1 + i % 9}-1{i % 10},a note")
+    (tmp_path / "manifest.csv").write_text("\n".join(manifest) + "\n")
     tracemalloc.start()
     try:
-        ids = doc_ids(list_inputs(tmp_path))
+        found = inputs(tmp_path)
         held, _ = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert len(ids) == files
-    assert held / files < 300
+    assert len(found.names) == files
+    url = "https://example.org/news/2019/00001-a-long-article-slug"
+    assert found.manifest[1] == ("", "Outlet 1", url, "2019-02-11", "")
+    assert held / files < 350
 
 
 def test_tasks_in_flight_stay_bounded(monkeypatch) -> None:

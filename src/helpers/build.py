@@ -31,15 +31,7 @@ from .alignment import (
 from .cache import DocCache, clear_stamp, write_stamp
 from .chain import QUOTE_COLUMNS, chain_edges, cited_media, relay_citations
 from .claims import claim_entities, match_claims, sets_status
-from .corpus import (
-    Article,
-    doc_ids,
-    in_blocks,
-    list_inputs,
-    load_article,
-    outlet_labels,
-    read_manifest,
-)
+from .corpus import Article, in_blocks, inputs, load_article, manifest_row, outlet_labels
 from .distinctive import fightin_words, tfidf_terms
 from .engine import DocInput, Engine, run_documents
 from .reuse import reuse_files
@@ -62,26 +54,19 @@ def iter_articles(raw_dir: Path, progress: bool = True) -> Iterator[Article]:
     """Every input file as an Article (rejected ones included), one at a time in the
     order of their document ids, which orders every table; manifest problems are printed
     as warnings."""
-    manifest = read_manifest(raw_dir)
-    names = list_inputs(raw_dir)
-    ids = doc_ids(names)
-    warnings = list(manifest.warnings)
-    if manifest.rows:
-        warnings += [
-            f"{name} is not in manifest.csv: metadata inferred from the text"
-            for name in sorted(set(names) - set(manifest.rows))
-        ]
-    for warning in warnings:
+    found = inputs(raw_dir)
+    for warning in found.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    first_seen: dict[str, str] = {}
-    in_order = sorted(names, key=ids.__getitem__)
-    for name in tqdm(in_order, desc="articles", unit="file", disable=not progress, file=sys.stderr):
-        art = load_article(raw_dir / name, raw_dir, ids[name], manifest.rows.get(name))
+    # the first kept file of each content, by its digest (bytes: half the hex string)
+    first_seen: dict[bytes, int] = {}
+    files = tqdm(found.names, desc="articles", unit="file", disable=not progress, file=sys.stderr)
+    for number, name in enumerate(files):
+        values = found.manifest[number]
+        art = load_article(raw_dir / name, raw_dir, found.doc_id(name), manifest_row(values))
         if art.sha256 and art.status == "ok":
-            if art.sha256 in first_seen:
-                art.reject(f"duplicate of {first_seen[art.sha256]} (identical bytes)")
-            else:
-                first_seen[art.sha256] = art.doc_id
+            first = first_seen.setdefault(bytes.fromhex(art.sha256), number)
+            if first != number:
+                art.reject(f"duplicate of {found.doc_id(found.names[first])} (identical bytes)")
         yield art
 
 
