@@ -61,8 +61,8 @@ def iter_articles(raw_dir: Path, progress: bool = True) -> Iterator[Article]:
     first_seen: dict[bytes, int] = {}
     files = tqdm(found.names, desc="articles", unit="file", disable=not progress, file=sys.stderr)
     for number, name in enumerate(files):
-        values = found.manifest[number]
-        art = load_article(raw_dir / name, raw_dir, found.doc_id(name), manifest_row(values))
+        row = manifest_row(found.manifest[number])
+        art = load_article(raw_dir / name, raw_dir, found.doc_id(name), row)
         if art.sha256 and art.status == "ok":
             first = first_seen.setdefault(bytes.fromhex(art.sha256), number)
             if first != number:
