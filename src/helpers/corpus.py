@@ -231,7 +231,8 @@ def _infer_metadata(art: Article, head: dict[str, str]) -> None:
         b for b in datelines if b.line_start < top
     ]
     first_body = next((b for b in art.blocks if b.role in {"body", "standfirst"}), None)
-    for b in ordered + ([first_body] if first_body else []):
+    # then a byline that carries the date ("By Jane Doe on 11/7/14"), then the first paragraph
+    for b in ordered + by_role.get("byline", []) + ([first_body] if first_body else []):
         found = find_date(b.text[:120] if b is first_body else b.text)
         if found:
             art.published = found.value
@@ -241,11 +242,16 @@ def _infer_metadata(art: Article, head: dict[str, str]) -> None:
         art.published = parse_date(head["published"])
         art.evidence.append("published: HTML meta")
 
-    bylines = [byline_name(b.text) for b in by_role.get("byline", [])]
+    # a date line may name the author too ("November 9, 2014 by Daniel Rees")
+    named = [
+        (b, name)
+        for b in by_role.get("byline", []) + datelines
+        if (name := byline_name(b.text)) is not None
+    ]
     credits = [b for b in by_role.get("credit", []) if looks_like_person_credit(b.text)]
-    if bylines and bylines[0]:
-        art.author = bylines[0]
-        art.evidence.append(f"author: byline line {by_role['byline'][0].line_start}")
+    if named:
+        block, art.author = named[0]
+        art.evidence.append(f"author: {block.role} line {block.line_start}")
     elif credits:
         art.author = credits[-1].text
         art.evidence.append(f"author: credit line {credits[-1].line_start}")

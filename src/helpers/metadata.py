@@ -46,21 +46,47 @@ _PARTIAL_DATES = (
     re.compile(rf"^{_WEEKDAY}{_DAY}\s+{_MONTH}(?!\w)", re.I),
     re.compile(rf"^{_WEEKDAY}{_MONTH}\s+{_DAY}(?!\w)", re.I),
 )
-_TIME = r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d\d\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4}|GMT[+-]?\d*)?)?"
+# A clock time after a date: "14:32 BST", "at 1:05 PM EST", "| 15:41 GMT", "T10:05:00+03:00".
+_CLOCK = (
+    r"\d{1,2}[:.]\d\d(?::\d\d(?:\.\d+)?)?\s*(?:[ap]\.?m\.?)?\s*"
+    r"(?:Z|[+-]\d\d:?\d\d|[A-Z]{2,4}(?:[+-]\d{1,2})?)?"
+)
+_TIME = rf"(?:(?:\s*[,|•·–—-]\s*|\s+at\s+|\s+|T){_CLOCK})?"
+_LEADING_TIME = re.compile(
+    r"^\d{1,2}:\d\d\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4})?\s*[,|•·–—-]?\s*", re.I
+)
+_TRAILING_WEEKDAY = r"(?:,?\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day)?"
 _DATE_LINE_PREFIX = (
-    r"(?:(?:published|posted|updated|last updated|first published|date)(?: on)?:?\s*)?"
+    r"(?:(?:published|posted|updated|last updated|last modified|modified|first published|date)"
+    r"(?: on)?:?\s*)?"
+)
+# Day and month in figures ("08/11/2014", "11/7/14", "10.11.2014"): a date line either way,
+# a calendar date when the order is unambiguous or the form is the US "m/d/yy".
+_NUMERIC_DATE = re.compile(
+    r"\b(?P<a>[0-3]?\d)[/.](?P<b>[0-3]?\d)[/.](?P<year>(?:19|20)?\d\d)(?![\d/.]*\d)"
 )
 
 _BY_SUFFIX = r"(?:\s+by\s+[\w .'’-]{1,40})?\s*"  # "Posted on 8 May 2015 by admin"
-_NAME = r"(?:[A-Z][\w’'.-]*|de|van|von|al|bin|el|la|le)"
+_NAME = (
+    r"(?:[A-Z][\w’'.-]*|de|van|von|al|bin|el|la|le"
+    r"|staff|reporters?|correspondents?|writers?|desk|team|editors?)"
+)
 _BYLINE = re.compile(
     rf"^(?:(?i:written|posted|reported|words|story|text)\s+)?(?i:by):?\s+(?P<name>{_NAME}(?:\s+{_NAME}){{0,4}})"
     rf"(?:\s*(?:,|and|&)\s*{_NAME}(?:\s+{_NAME}){{0,3}})*$",
 )
 _NAME_BY_NAME = re.compile(rf"^(?P<name>{_NAME}(?:\s+{_NAME}){{1,3}})\s+by\s+(?P=name)$")
 _AUTHOR_LABEL = re.compile(
-    rf"^(?:author|reporter|words)\s*:\s*(?P<name>{_NAME}(?:\s+{_NAME}){{0,4}})$", re.I
+    rf"^(?i:author|byline|reporter|words)\s*:\s*(?P<name>{_NAME}(?:\s+{_NAME}){{0,4}})"
+    rf"(?:\s*(?:,|and|&)\s*{_NAME}(?:\s+{_NAME}){{0,3}})*$"
 )
+# What may follow the names on a byline line and is cut before they are read: "| Reuters",
+# "@handle", "in Istanbul", or a date ("On 11/7/14 at 1:05 PM EST", ", 8 November 2014").
+_BYLINE_TAIL = re.compile(
+    r"\s*[|•·]\s*(?:\S+\s*){1,4}$|\s+@\w+$|\s+at\s+\d{1,2}[:.]\d\d\b.*$|\s+in\s+[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?$"
+)
+_BYLINE_DATE = re.compile(r"(?:\s+(?i:on|at|updated|published)\s+|\s*[,|•·–—]\s*|\s+-\s+)(?=\S)")
+_NAMES_ONLY = re.compile(rf"{_NAME}(?:\s+{_NAME}){{0,4}}")
 _PERSON_CREDIT = re.compile(r"^(?:[A-Z]\.\s?)?[A-Z][\w’'-]+(?:[ -][A-Z][\w’'-]+){0,3}$")
 
 
@@ -79,11 +105,29 @@ def _to_date(match: re.Match) -> date | None:
         return None
 
 
+def _numeric_to_date(match: re.Match) -> date | None:
+    a, b, year = int(match.group("a")), int(match.group("b")), int(match.group("year"))
+    if year < 100:
+        year += 2000 if year < 70 else 1900
+    us_style = len(match.group("year")) == 2 and "/" in match.group(0)
+    if a > 12 >= b or a == b:
+        day, month = a, b
+    elif b > 12 >= a or us_style:  # "11/7/14" is the US month/day/year
+        day, month = b, a
+    else:
+        return None  # 08/11/2014: 8 November or August 11
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
 def find_date(text: str) -> Found | None:
     """The first complete calendar date in ``text`` as an ISO string, with its surface."""
-    hits = [(m.start(), m) for p in _DATE_PATTERNS for m in p.finditer(text)]
-    for _, match in sorted(hits, key=lambda h: h[0]):
-        parsed = _to_date(match)
+    hits = [(m.start(), _to_date, m) for p in _DATE_PATTERNS for m in p.finditer(text)]
+    hits += [(m.start(), _numeric_to_date, m) for m in _NUMERIC_DATE.finditer(text)]
+    for _, to_date, match in sorted(hits, key=lambda h: h[0]):
+        parsed = to_date(match)
         if parsed:
             return Found(parsed.isoformat(), match.group(0))
     return None
@@ -102,11 +146,12 @@ def parse_date(value: object) -> str | None:
 
 def is_date_line(text: str) -> bool:
     """True when a line holds only a date (with an optional label, weekday or time)."""
-    for pattern in (*_DATE_PATTERNS, *_PARTIAL_DATES):
-        stripped = re.sub(_DATE_LINE_PREFIX, "", text, count=1, flags=re.I)
+    stripped = re.sub(_DATE_LINE_PREFIX, "", text.strip(), count=1, flags=re.I)
+    stripped = _LEADING_TIME.sub("", stripped, count=1)
+    for pattern in (*_DATE_PATTERNS, *_PARTIAL_DATES, _NUMERIC_DATE):
         match = pattern.match(stripped)
         rest = stripped[match.end() :] if match else ""
-        if match and re.fullmatch(_TIME + _BY_SUFFIX, rest, flags=re.I):
+        if match and re.fullmatch(_TRAILING_WEEKDAY + _TIME + _BY_SUFFIX, rest, flags=re.I):
             return True
     return False
 
@@ -116,14 +161,23 @@ def is_byline(text: str) -> bool:
 
 
 def byline_name(text: str) -> str | None:
-    """The author named by a byline line ("By Jane Doe", "Jane Doe by Jane Doe")."""
+    """The author named by a byline line ("By Jane Doe", "Jane Doe by Jane Doe", "By Jane
+    Doe | Reuters", "By Jane Doe on 11/7/14 at 1:05 PM", "Posted on 8 May 2015 by Jane Doe")."""
     text = text.strip()
     if len(text) > 80:
         return None
-    for pattern in (_NAME_BY_NAME, _BYLINE, _AUTHOR_LABEL):
-        match = pattern.match(text)
-        if match:
-            return match.group("name")
+    head, by, name = text.rpartition(" by ")
+    if by and is_date_line(head) and _NAMES_ONLY.fullmatch(name):
+        return name
+    lines = [text, _BYLINE_TAIL.sub("", text, count=1)]
+    lines += [
+        text[: m.start()] for m in _BYLINE_DATE.finditer(text) if is_date_line(text[m.end() :])
+    ]
+    for line in dict.fromkeys(lines):
+        for pattern in (_NAME_BY_NAME, _BYLINE, _AUTHOR_LABEL):
+            match = pattern.match(line)
+            if match:
+                return match.group("name")
     return None
 
 
