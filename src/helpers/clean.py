@@ -212,11 +212,27 @@ def classify_blocks(blocks: list[Block], lex: Boilerplate | None = None) -> list
     if _is_prose_headline(blocks, fixed, prose, first):
         prose[first] = False
         first = next((i for i in range(first + 1, len(blocks)) if prose[i]), len(blocks))
-    end = len(blocks)
-    for i in range(first + 1, len(blocks)):
-        if any(p.match(blocks[i].features["core"]) for p in lex.end_markers):
-            end = i
-            break
+    end = next(
+        (
+            i
+            for i in range(first + 1, len(blocks))
+            if any(p.match(blocks[i].features["core"]) for p in lex.end_markers)
+        ),
+        len(blocks),
+    )
+    # A byline with more paragraphs above it than below is a post's footer or an author
+    # box ("Posted by X at 10:41 AM", "Written by X" over a short bio): the article ends.
+    end = next(
+        (
+            i
+            for i in range(first + 1, end)
+            if fixed[i]
+            and fixed[i][0] == "byline"
+            and sum(prose[first:i]) >= 2
+            and sum(prose[first:i]) > sum(prose[i + 1 : end])
+        ),
+        end,
+    )
     last = max((i for i in range(first, end) if prose[i]), default=first)
 
     headline_text = _classify_header(blocks, fixed, first)
@@ -224,7 +240,8 @@ def classify_blocks(blocks: list[Block], lex: Boilerplate | None = None) -> list
         b = blocks[i]
         if i >= end:
             role, reason = fixed[i] or ("boilerplate", "after the end of the article")
-            if role in BODY_ROLES or role == "byline":
+            if role in BODY_ROLES or role in {"byline", "dateline"}:
+                # what follows is comments and teasers: their dates are not the article's
                 role, reason = "boilerplate", "after the end of the article"
             b.role, b.reason = role, reason
             continue
@@ -255,19 +272,23 @@ def classify_blocks(blocks: list[Block], lex: Boilerplate | None = None) -> list
 
 
 def _is_prose_headline(blocks: list[Block], fixed: list, prose: list, first: int) -> bool:
-    """A sentence-like headline: short, then a byline or date before the text starts.
+    """A sentence-like headline: short, then a byline or date before the text starts (an
+    unpunctuated headline may have a standfirst between).
 
     Also a short question or exclamation standing first on the page with nothing
     title-like above it.
     """
     if first >= len(blocks) or blocks[first].features["n_words"] > 30:
         return False
+    f = blocks[first].features
+    standfirsts = 0 if f["terminal"] else 1
     for j in range(first + 1, len(blocks)):
         if prose[j]:
-            break
-        if fixed[j] and fixed[j][0] in {"byline", "dateline"}:
+            if standfirsts == 0:
+                break
+            standfirsts -= 1
+        elif fixed[j] and fixed[j][0] in {"byline", "dateline"}:
             return True
-    f = blocks[first].features
     above = [i for i in range(first) if fixed[i] is None]
     return not above and f["n_words"] <= 20 and f["core"].endswith(("?", "!"))
 
@@ -282,7 +303,17 @@ def _classify_header(blocks: list[Block], fixed: list, first: int) -> str | None
         and not (blocks[i].features["core"].isupper() and blocks[i].features["n_words"] < 6)
     ]
     h1 = [i for i in candidates if blocks[i].hint == "h1"]
-    headline = h1[0] if h1 else (candidates[0] if candidates else None)
+    # the title-like lines right above the last byline or date line: headline, standfirst
+    anchors = [i for i in range(first) if fixed[i] and fixed[i][0] in {"byline", "dateline"}]
+    above_byline = []
+    for i in range(anchors[-1] - 1 if anchors else -1, -1, -1):
+        if i not in candidates:
+            break
+        above_byline.insert(0, i)
+    # a line wedged between menu lines is the site's tagline, not the headline
+    outside_menus = [i for i in candidates if not _inside_menu(blocks, fixed, i)]
+    preferred = h1 or above_byline or outside_menus or candidates
+    headline = preferred[0] if preferred else None
     headline_text = blocks[headline].features["core"] if headline is not None else None
     for i in range(first):
         b = blocks[i]
@@ -301,6 +332,18 @@ def _classify_header(blocks: list[Block], fixed: list, first: int) -> str | None
         else:
             b.role, b.reason = "boilerplate", "page furniture before the article text"
     return headline_text
+
+
+def _inside_menu(blocks: list[Block], fixed: list, i: int) -> bool:
+    """Both raw lines next to block ``i`` are page chrome (menu items, site links)."""
+    if i == 0 or i + 1 >= len(blocks):
+        return False
+    above, below = blocks[i - 1], blocks[i + 1]
+    touching = (
+        above.line_end == blocks[i].line_start - 1 and below.line_start == blocks[i].line_end + 1
+    )
+    chrome = all(fixed[j] is not None and fixed[j][0] == "boilerplate" for j in (i - 1, i + 1))
+    return touching and chrome
 
 
 def _prose_role(blocks: list[Block], i: int) -> tuple[str, str]:
