@@ -45,13 +45,32 @@ Turkish bombardment on civilians on the road. pic.twitter.com/XnAa4oT3bR
 — pyd rojava (@PYD_Rojava) October 13, 2019
 """
 
+PAGE_C = """Officials reject the report
+
+Ankara says the operation targets “terrorists”, while Washington warns of a humanitarian crisis.
+
+“We lost everything, but we are home,” said one man, who gave his name as Mustafa.
+
+Speaking on condition of anonymity, a senior official said the report relied on one source.
+
+“Turkey is at the forefront of the fight against terrorism,” the official said.
+
+A spokesman for the embassy did not respond to a request for comment. The ministry declined \
+to comment.
+
+Newsweek's source, who calls himself Sherko Omer, said he had seen the trucks himself.
+"""
+
 
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
     raw = tmp_path_factory.mktemp("raw")
     (raw / "a.txt").write_text(PAGE_A, encoding="utf-8")
     (raw / "b.txt").write_text(PAGE_B, encoding="utf-8")
-    (raw / "manifest.csv").write_text("file,outlet\na.txt,Relay Daily\nb.txt,Blog B\n")
+    (raw / "c.txt").write_text(PAGE_C, encoding="utf-8")
+    (raw / "manifest.csv").write_text(
+        "file,outlet\na.txt,Relay Daily\nb.txt,Blog B\nc.txt,Wire C\n"
+    )
     return build(raw, tmp_path_factory.mktemp("out"), progress=False)
 
 
@@ -105,6 +124,27 @@ def test_colon_blockquote_runs_until_the_author_speaks_again(tables) -> None:
     q = tables["quotes"].query("doc_id == 'b' and kind == 'blockquote'")
     assert q["text"].str[:10].tolist() == ["ISIS and T", "We crossed"]
     assert set(q["speaker"]) == {"a former communications technician"}
+
+
+def test_the_verb_whose_clause_holds_the_quote_beats_a_nearer_one(tables) -> None:
+    row = quote(tables, "c", "terrorists")
+    assert (row["speaker"], row["cue"]) == ("Turkey", "says")
+
+
+def test_a_described_speaker_who_gives_a_name_is_that_name(tables) -> None:
+    assert quote(tables, "c", "We lost everything")["speaker"] == "Mustafa"
+    sources = tables["sources"].query("doc_id == 'c'").set_index("source")
+    assert sources.loc["Sherko Omer", "source_type"] != "news_media"  # Newsweek's source
+
+
+def test_a_definite_description_is_the_source_described_before(tables) -> None:
+    row = quote(tables, "c", "Turkey is at the forefront")
+    assert (row["speaker"], row["speaker_surface"]) == ("a senior official", "the official")
+
+
+def test_no_comment_is_not_a_source(tables) -> None:
+    cues = set(tables["sources"].query("doc_id == 'c'")["cue"])
+    assert not cues & {"respond", "comment"}
 
 
 def test_embedded_post_is_a_tweet_by_its_account(tables) -> None:

@@ -72,6 +72,8 @@ class Context:
     persons: list[tuple[int, str]] = field(default_factory=list)  # (offset, full name)
     media: list[tuple[int, str]] = field(default_factory=list)
     speakers: list[tuple[int, str]] = field(default_factory=list)  # (offset, canonical)
+    # subjects of attribution verbs described, not named: (offset, head word, phrase)
+    described: list[tuple[int, str, str]] = field(default_factory=list)
     phrases: dict[str, list[str]] = field(default_factory=dict)  # canonical -> phrases
     used_cues: set[int] = field(default_factory=set)
 
@@ -90,6 +92,10 @@ class Context:
         for name in sorted(self.person_names, key=lambda n: (-len(n), n)):
             if len(name.split()) > 1 and name in phrase:
                 return name
+        named = _naming_pattern().search(phrase)
+        if named:  # "one man, who gave his name as Mustafa"
+            self.persons.append((at, named.group("name")))
+            return named.group("name")
         words = surface.split()
         low = fold(surface)
         earlier = self.speakers_before(at)
@@ -113,24 +119,33 @@ class Context:
             and words
             and fold(words[0]) == "the"
         ):
-            return self._antecedent(head, surface, earlier)
+            return self._antecedent(head, surface, earlier, at)
         return surface
 
     def _full_name(self, last: str) -> str | None:
         matches = sorted(p for p in self.person_names if fold(p.split()[-1]) == fold(last))
         return max(matches, key=len) if matches else None
 
-    def _antecedent(self, head: Token, surface: str, earlier: list[str]) -> str:
+    def _antecedent(self, head: Token, surface: str, earlier: list[str], at: int) -> str:
         """A definite description names an earlier source: "the officials" the officials
-        named before, "the former member" the person who spoke last."""
-        lemma = head.lemma_.lower()
-        named = [s for s in earlier if any(lemma in fold(p) for p in self.phrases.get(s, [s]))]
+        quoted before, else the person who spoke last or the source an earlier sentence
+        described with the same word, whichever came later."""
+        # the head word as written: "the official" is not "the officials"
+        word = re.compile(rf"(?<!\w){re.escape(fold(head.text))}(?!\w)")
+        named = [s for s in earlier if any(word.search(fold(p)) for p in self.phrases.get(s, [s]))]
         if named:
             return named[0]
-        people = [s for s in earlier if s in self.person_names]
-        if head.tag_ == "NN" and people:
-            return people[-1]
-        return surface
+        # "the former member" is the person who spoke last, or the "a senior official" an
+        # earlier sentence reported, whichever came later
+        key = fold(head.text)
+        people = [
+            (pos, s) for pos, s in sorted(self.speakers) if pos < at and s in self.person_names
+        ]
+        described = [(pos, p) for pos, w, p in self.described if pos < at and w == key]
+        if head.tag_ != "NN":
+            people = []
+        latest = max([*people, *described], default=None)
+        return latest[1] if latest else surface
 
     def note(self, attr: Attribution, at: int) -> None:
         """Remember a resolved speaker at article offset ``at``."""
@@ -153,9 +168,21 @@ def _is_cue(token: Token) -> bool:
     particle = lex["particle_verbs"].get(lemma)
     if particle and not any(c.dep_ == "prt" and c.lower_ == particle for c in token.children):
         return False
+    if lemma in lex["silent_cues"] and (
+        any(c.dep_ == "neg" for c in token.children)
+        or (token.dep_ == "xcomp" and token.head.lemma_.lower() in lex["refusal_verbs"])
+    ):
+        return False
     if lemma in lex["clause_verbs"]:  # "maintained that …", not "maintain zones"
         return any(c.dep_ in {"ccomp", "xcomp"} for c in token.children)
     return True
+
+
+@cache
+def _naming_pattern() -> re.Pattern:
+    cues = "|".join(re.escape(c) for c in lexicon()["naming_cues"])
+    name = r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}"
+    return re.compile(rf"\b(?:{cues})\s+[“\"‘']?(?P<name>{name})")
 
 
 def cue_words(verb: Token) -> str:
@@ -277,20 +304,28 @@ def _phrase_source(span: Span) -> tuple[str, Token] | None:
 
 
 def cue_in(
-    span: Span, skip: list[tuple[int, int]], near: int, candidates: list[Token]
+    span: Span,
+    skip: list[tuple[int, int]],
+    near: int,
+    candidates: list[Token],
+    quote: tuple[int, int] | None = None,
 ) -> tuple[str, Token, int] | None:
     """(cue, subject, cue offset) closest to character ``near`` in ``span``, outside
-    quoted text; ``candidates`` are the block's cue verbs (``BlockDoc.cues``)."""
+    quoted text; ``candidates`` are the block's cue verbs (``BlockDoc.cues``). With the
+    ``quote``'s character span, a cue whose clause holds the quoted words wins over a
+    nearer one ("Ankara says it targets “terrorists”, while Washington warns …")."""
     impersonal = lexicon()["impersonal_subjects"]
+    quoted = [t for t in span if quote[0] <= t.idx < quote[1]] if quote else []
     cues = []
     for token in candidates:
         if not span.start <= token.i < span.end or any(a <= token.idx < b for a, b in skip):
             continue
         subject = _subject(token)
         if subject is not None and subject.lower_ not in impersonal:
-            cues.append((abs(token.idx - near), cue_words(token), subject, token.idx))
+            governs = any(token in t.ancestors for t in quoted)
+            cues.append((not governs, abs(token.idx - near), cue_words(token), subject, token.idx))
     if cues:
-        _, cue, subject, at = min(cues, key=lambda c: c[0])
+        *_, cue, subject, at = min(cues, key=lambda c: c[:2])
         return cue, subject, at
     found = _phrase_source(span)
     if found and not any(a <= found[1].idx < b for a, b in skip):
@@ -456,7 +491,7 @@ def _attribute(
     near = quote.start if quote.missing_open else quote.end
     for window in (around, _lead_in(sents, around, quote, block.text)):
         for sent in window:
-            found = cue_in(sent, skip, near, block.cues)
+            found = cue_in(sent, skip, near, block.cues, (quote.start, quote.end))
             if found:
                 return _resolved(found, ctx, block.start)
     # A paragraph-long quote with no cue of its own continues the previous one.
@@ -606,7 +641,10 @@ def source_type(source: str, phrases: list[str]) -> str:
     low = fold(words)
     if "@" in words:
         return "social_media"
-    for name in ("news_media", "monitor_ngo", "court_legal"):
+    # "Newsweek's source" is a person the outlet spoke to, not the outlet
+    if _has_any(_POSSESSOR.sub(" ", low), types["news_media"]):
+        return "news_media"
+    for name in ("monitor_ngo", "court_legal"):
         if _has_any(low, types[name]):
             return name
     armed = _has_any(low, types["armed_groups"])
@@ -625,11 +663,14 @@ def source_type(source: str, phrases: list[str]) -> str:
     ):
         if _has_any(low, types[name]):
             return name
-    if _has_any(low, types["anonymous_official"]):
-        return "anonymous_official"
+    if _has_any(low, types["anonymous_official"]) and not _looks_like_name(source):
+        return "anonymous_official"  # "a senior official", not a source named by the article
     if any(a.entity == source and a.label == "GPE" for a in aliases().values()):
         return "government_official"  # a state speaking: "Turkey argues …"
     return "other"
+
+
+_POSSESSOR = re.compile(r"(?:^|(?<=\s))[\w.-]+(?:\s[\w.-]+){0,2}['’]s(?=\s)")
 
 
 def _has_any(text: str, words: list[str]) -> bool:
@@ -645,16 +686,22 @@ def _word_pattern(words: tuple[str, ...]) -> re.Pattern:
 def article_context(mentions: list[dict], blocks: list[BlockDoc]) -> Context:
     """Persons and news outlets the article names, with their offsets: PERSON entities,
     and proper-name subjects of attribution verbs the NER missed ("Muhammed Suad Çelen")."""
-    media_names = {fold(m) for m in lexicon()["source_type"]["news_media"]}
+    lex = lexicon()
+    media_names = {fold(m) for m in lex["source_type"]["news_media"]}
     persons = [(m["start"], m["entity"]) for m in mentions if m["label"] == "PERSON"]
+    described = []
     for block in blocks:
         for token in block.cues:
             subject = _subject(token)
-            if (
-                subject is None
-                or subject.pos_ != "PROPN"
-                or subject.ent_type_ in {"ORG", "GPE", "NORP"}
+            if subject is None:
+                continue
+            if subject.lemma_.lower() in lex["person_nouns"] and not any(
+                c.dep_ in {"det", "poss"} and c.lower_ in {"the", "his", "her", "their"}
+                for c in subject.children
             ):
+                phrase = speaker_phrase(subject)[0]
+                described.append((block.start + subject.idx, fold(subject.text), phrase))
+            if subject.pos_ != "PROPN" or subject.ent_type_ in {"ORG", "GPE", "NORP"}:
                 continue
             name = [subject]  # the name the subject heads: its flat/compound parts
             while (
@@ -664,11 +711,12 @@ def article_context(mentions: list[dict], blocks: list[BlockDoc]) -> Context:
                 and name[0].nbor(-1).head == subject
             ):
                 name.insert(0, name[0].nbor(-1))
-            while name and name[0].lower_ in lexicon()["name_titles"]:
+            while name and name[0].lower_ in lex["name_titles"]:
                 name.pop(0)
             if len(name) >= 2:
                 persons.append((block.start + name[0].idx, " ".join(t.text for t in name)))
     return Context(
         persons=sorted(persons),
         media=[(m["start"], m["entity"]) for m in mentions if fold(m["entity"]) in media_names],
+        described=described,
     )
