@@ -251,6 +251,12 @@ def classify_blocks(blocks: list[Block], lex: Boilerplate | None = None) -> list
         core = b.features["core"]
         if headline_text and core == headline_text:
             b.role, b.reason = "boilerplate", "repeats the headline"
+        elif (
+            i > 0
+            and not b.features["terminal"]
+            and any(p.match(blocks[i - 1].features["core"]) for p in lex.teaser_labels)
+        ):
+            b.role, b.reason = "boilerplate", 'teaser under a link label ("Read more")'
         elif prose[i] and i == first and headline_text and not b.features["terminal"]:
             b.role, b.reason = "standfirst", "summary line between headline and text"
         elif prose[i]:
@@ -263,6 +269,12 @@ def classify_blocks(blocks: list[Block], lex: Boilerplate | None = None) -> list
             b.role, b.reason = "embed", "embedded post text"
         elif b.hint == "figcaption":
             b.role, b.reason = "caption", "figure caption"
+        elif _is_short_sentence(b.features):
+            b.role, b.reason = "body", "short paragraph inside the article"
+        elif b.features["bullet"] and (
+            b.features["n_words"] >= 6 or _listed_after_colon(blocks, i)
+        ):
+            b.role, b.reason = "body", "list item inside the article"
         elif _followed_by_content(blocks, fixed, prose, i, end):
             b.role, b.reason = "subheading", "short line leading into body text"
         else:
@@ -361,6 +373,30 @@ def _prose_role(blocks: list[Block], i: int) -> tuple[str, str]:
     ):
         return "blockquote", "paragraph introduced by a colon"
     return "body", "prose"
+
+
+def _is_short_sentence(f: dict) -> bool:
+    """A sentence too short to read as prose ("Turkey denies it."), inside the body."""
+    core = f["core"]
+    return (
+        f["n_words"] >= 3
+        and core[-1:] in ".!?"
+        and core[:1].isupper()
+        and f["stop_density"] > 0
+        and not f["bullet"]
+    )
+
+
+def _listed_after_colon(blocks: list[Block], i: int) -> bool:
+    """A bullet in an unbroken run of bullets under a paragraph that ends with a colon."""
+    j = i - 1
+    while (
+        j >= 0
+        and blocks[j].features["bullet"]
+        and blocks[j].line_end == blocks[j + 1].line_start - 1
+    ):
+        j -= 1
+    return j >= 0 and blocks[j].features["core"].endswith(":") and not blocks[j].features["bullet"]
 
 
 def _tail_role(block: Block) -> tuple[str, str]:

@@ -16,6 +16,7 @@ class Boilerplate:
     chrome: tuple[tuple[str, re.Pattern], ...]
     end_markers: tuple[re.Pattern, ...]
     captions: tuple[re.Pattern, ...]
+    teaser_labels: tuple[re.Pattern, ...]
 
 
 def read_toml(name: str) -> dict:
@@ -40,4 +41,5 @@ def load_boilerplate() -> Boilerplate:
         chrome=chrome,
         end_markers=comp(data["end_marker"]["patterns"]),
         captions=comp(data["caption"]["patterns"]),
+        teaser_labels=comp(data["teaser_label"]["patterns"]),
     )

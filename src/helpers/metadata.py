@@ -37,8 +37,8 @@ _WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _DATE_PATTERNS = [
-    re.compile(rf"\b{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.I),
-    re.compile(rf"\b{_WEEKDAY}{_DAY}\s+{_MONTH},?\s+{_YEAR}\b", re.I),
+    re.compile(rf"\b{_WEEKDAY}{_MONTH}\s+{_DAY}[,،]?\s+{_YEAR}\b", re.I),
+    re.compile(rf"\b{_WEEKDAY}{_DAY}\s+{_MONTH}[,،]?\s+{_YEAR}\b", re.I),
     re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?!\d)"),
 ]
 # A date with no year ("Tuesday 06 August"): evidence, but not enough for an ISO date.
@@ -57,8 +57,8 @@ _LEADING_TIME = re.compile(
 )
 _TRAILING_WEEKDAY = r"(?:,?\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day)?"
 _DATE_LINE_PREFIX = (
-    r"(?:(?:published|posted|updated|last updated|last modified|modified|first published|date)"
-    r"(?: on)?:?\s*)?"
+    r"(?:(?:published|posted|updated|last updated|last modified|modified|first published|edited"
+    r"|created|date)(?: time| on| at)?:?\s*)?"
 )
 # Day and month in figures ("08/11/2014", "11/7/14", "10.11.2014"): a date line either way,
 # a calendar date when the order is unambiguous or the form is the US "m/d/yy".
@@ -145,7 +145,13 @@ def parse_date(value: object) -> str | None:
 
 
 def is_date_line(text: str) -> bool:
-    """True when a line holds only a date (with an optional label, weekday or time)."""
+    """True when a line holds only a date (with an optional label, weekday or time), or
+    dates set apart by bars ("PUBLISHED: 8 November 2014 | UPDATED: 9 November 2014")."""
+    parts = text.split(" | ")
+    return _is_one_date(text) or (len(parts) > 1 and all(_is_one_date(p) for p in parts))
+
+
+def _is_one_date(text: str) -> bool:
     stripped = re.sub(_DATE_LINE_PREFIX, "", text.strip(), count=1, flags=re.I)
     stripped = _LEADING_TIME.sub("", stripped, count=1)
     for pattern in (*_DATE_PATTERNS, *_PARTIAL_DATES, _NUMERIC_DATE):
