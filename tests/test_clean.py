@@ -225,3 +225,14 @@ def test_every_nonblank_line_lands_in_exactly_one_block(lines: list[str]) -> Non
     covered = [n for b in clean_lines(text) for n in range(b.line_start, b.line_end + 1)]
     expected = [n for n, line in enumerate(lines, start=1) if line.strip()]
     assert covered == expected
+
+
+def test_the_line_introducing_an_embedded_post_is_the_authors() -> None:
+    r = roles(
+        page(
+            "The spokesman wrote on Twitter:",
+            "Factions are executing civilians on the highway. pic.twitter.com/Qw3rTy",
+            "— Mustafa Bali (@mustefabali) 13 October 2019",
+        )
+    )
+    assert (r[5], r[6], r[7]) == ("body", "embed", "embed")

@@ -61,6 +61,21 @@ to comment.
 Newsweek's source, who calls himself Sherko Omer, said he had seen the trucks himself.
 """
 
+PAGE_D = """Kurdish commanders say the factions include former fighters
+
+Damascus, SANA – The Foreign and Expatriates Ministry affirmed that the regime backs the group.
+
+“The government bears full responsibility,” the Ministry said.
+
+A former fighter made new claims this week.
+
+“The Kurds were the common enemy,” he said.
+
+The claims came after an interview with a former technician who said the army was an ally.
+
+Kurdish commanders in northeast Syria say the factions include former fighters.
+"""
+
 
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
@@ -68,8 +83,9 @@ def tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
     (raw / "a.txt").write_text(PAGE_A, encoding="utf-8")
     (raw / "b.txt").write_text(PAGE_B, encoding="utf-8")
     (raw / "c.txt").write_text(PAGE_C, encoding="utf-8")
+    (raw / "d.txt").write_text(PAGE_D, encoding="utf-8")
     (raw / "manifest.csv").write_text(
-        "file,outlet\na.txt,Relay Daily\nb.txt,Blog B\nc.txt,Wire C\n"
+        "file,outlet\na.txt,Relay Daily\nb.txt,Blog B\nc.txt,Wire C\nd.txt,Agency D\n"
     )
     return build(raw, tmp_path_factory.mktemp("out"), progress=False)
 
@@ -145,6 +161,27 @@ def test_a_definite_description_is_the_source_described_before(tables) -> None:
 def test_no_comment_is_not_a_source(tables) -> None:
     cues = set(tables["sources"].query("doc_id == 'c'")["cue"])
     assert not cues & {"respond", "comment"}
+
+
+def test_the_ministry_is_the_ministry_named_before_not_the_dateline(tables) -> None:
+    row = quote(tables, "d", "The government bears")
+    assert row["speaker"] == "The Foreign and Expatriates Ministry"
+    assert "Damascus" not in set(tables["sources"].query("doc_id == 'd'")["source"])
+
+
+def test_he_is_the_person_described_before_when_none_is_named(tables) -> None:
+    assert quote(tables, "d", "The Kurds were")["speaker"] == "A former fighter"
+
+
+def test_a_relative_who_is_the_person_it_describes(tables) -> None:
+    sources = set(tables["sources"].query("doc_id == 'd'")["source"])
+    assert "a former technician" in sources
+    assert "who" not in sources
+
+
+def test_a_source_and_its_longer_form_are_one_source(tables) -> None:
+    sources = tables["sources"].query("doc_id == 'd' and source.str.startswith('Kurdish')")
+    assert sources[["source", "n"]].values.tolist() == [["Kurdish commanders", 2]]
 
 
 def test_embedded_post_is_a_tweet_by_its_account(tables) -> None:

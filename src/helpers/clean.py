@@ -25,10 +25,17 @@ _WORD = re.compile(r"[^\W\d_][\w'’.-]*|\d[\d.,]*", re.UNICODE)
 _BULLET = re.compile(r"^\s*(?:[•·▪◦●○■□►▸‣⁃*|]|-(?=\s))\s*")
 _TERMINAL = re.compile(r"[.!?…:;][\"'”’)\]]*$|[\"”’]$")
 _URL = re.compile(r"^(?:https?://|www\.)\S+$|^\S+\.(?:com|org|net|co\.uk|io)/\S*$", re.I)
-# The line under an embedded post: "— Display Name (@handle) October 13, 2019". Shared by
-# the cleaner (role), the entity rules (the name is not a mention) and sourcing (speaker).
+# The line under an embedded post: "— Display Name (@handle) October 13, 2019" (or "13
+# October 2019"). Shared by the cleaner (role), the entity rules (the name is not a
+# mention) and sourcing (speaker).
 POST_ATTRIBUTION = re.compile(
-    r"^\s*[—–-]\s*(?P<name>.{1,80}?)\s*\((?P<handle>@\w{1,30})\)\s+\w+\.? \d{1,2},? \d{4}\s*$"
+    r"^\s*[—–-]\s*(?P<name>.{1,80}?)\s*\((?P<handle>@\w{1,30})\)\s+"
+    r"(?:\w+\.? \d{1,2},? \d{4}|\d{1,2} \w+\.?,? \d{4})\s*$"
+)
+# The author's line that introduces an embedded post: "X wrote on Twitter:", "He tweeted:".
+_POST_INTRO = re.compile(
+    r"\b(?:tweet(?:ed|s)?|wr(?:ote|ites)|posted|posts|shared|said|says|added)\b[^.!?]{0,40}:\s*$",
+    re.I,
 )
 _TWEET_MEDIA = re.compile(r"\bpic\.twitter\.com/\w+|\bt\.co/\w+")
 _ELLIPSIS_BREAK = re.compile(r"\w(?:\.\.\.|…)\s+[A-Z“\"]")
@@ -435,6 +442,7 @@ def _mark_embeds(blocks: list[Block]) -> None:
             j >= 0
             and blocks[j].role not in {"headline", "byline", "dateline"}
             and not blocks[j].reason.startswith(("page chrome", "bare URL"))
+            and not _POST_INTRO.search(blocks[j].text)  # "X wrote on Twitter:" is the author's
         ):
             blocks[j].role, blocks[j].reason = "embed", "embedded post text"
             adjacent = j > 0 and blocks[j - 1].line_end == blocks[j].line_start - 1

@@ -72,8 +72,8 @@ class Context:
     persons: list[tuple[int, str]] = field(default_factory=list)  # (offset, full name)
     media: list[tuple[int, str]] = field(default_factory=list)
     speakers: list[tuple[int, str]] = field(default_factory=list)  # (offset, canonical)
-    # subjects of attribution verbs described, not named: (offset, head word, phrase)
-    described: list[tuple[int, str, str]] = field(default_factory=list)
+    # sources described, not named: (offset, head word, phrase, plural)
+    described: list[tuple[int, str, str, bool]] = field(default_factory=list)
     phrases: dict[str, list[str]] = field(default_factory=dict)  # canonical -> phrases
     used_cues: set[int] = field(default_factory=set)
 
@@ -100,9 +100,15 @@ class Context:
         low = fold(surface)
         earlier = self.speakers_before(at)
         if low in _PERSON_PRONOUNS:
-            people = [s for s in earlier if s in self.person_names] or [
-                name for pos, name in self.persons if pos < at
-            ]
+            people = (
+                [s for s in earlier if s in self.person_names]
+                or [name for pos, name in self.persons if pos < at]
+                or [
+                    p
+                    for pos, w, p, plural in self.described
+                    if pos < at and not plural and w in lex["person_nouns"]
+                ]
+            )
             return people[-1] if people else UNATTRIBUTED
         if low in _GROUP_PRONOUNS:
             groups = [s for s in earlier if s not in self.person_names]
@@ -115,9 +121,8 @@ class Context:
             return full
         if (
             head is not None
-            and head.lemma_.lower() in lex["person_nouns"]
-            and words
-            and fold(words[0]) == "the"
+            and head.lemma_.lower() in {*lex["person_nouns"], *lex["body_nouns"]}
+            and ((bool(words) and fold(words[0]) == "the") or _definite(head))
         ):
             return self._antecedent(head, surface, earlier, at)
         return surface
@@ -141,8 +146,8 @@ class Context:
         people = [
             (pos, s) for pos, s in sorted(self.speakers) if pos < at and s in self.person_names
         ]
-        described = [(pos, p) for pos, w, p in self.described if pos < at and w == key]
-        if head.tag_ != "NN":
+        described = [(pos, p) for pos, w, p, _ in self.described if pos < at and w == key]
+        if head.tag_ != "NN" or head.lemma_.lower() not in lexicon()["person_nouns"]:
             people = []
         latest = max([*people, *described], default=None)
         return latest[1] if latest else surface
@@ -185,6 +190,19 @@ def _naming_pattern() -> re.Pattern:
     return re.compile(rf"\b(?:{cues})\s+[“\"‘']?(?P<name>{name})")
 
 
+def _definite(noun: Token) -> bool:
+    """ "the official", "their spokesman": a description that points back."""
+    return any(
+        c.dep_ in {"det", "poss"} and c.lower_ in {"the", "his", "her", "their", "its"}
+        for c in noun.children
+    )
+
+
+def _named(noun: Token) -> bool:
+    """ "The Foreign Ministry": a name, not a description, despite its article."""
+    return any(c.dep_ in {"compound", "nmod"} and c.pos_ == "PROPN" for c in noun.children)
+
+
 def cue_words(verb: Token) -> str:
     """The cue as written, with its particle ("pointed out")."""
     return " ".join([verb.text, *(c.text for c in verb.children if c.dep_ == "prt")])
@@ -194,9 +212,13 @@ def _subject(verb: Token) -> Token | None:
     """The subject of a cue verb, climbing from "saying …" and "went on to say …"."""
     node = verb
     for _ in range(3):
+        # the subject nearest the verb: "Damascus, SANA – The Ministry affirmed" has two
+        subjects = [c for c in node.children if c.dep_ in _SUBJECT_DEPS]
+        if subjects:
+            child = max(subjects, key=lambda c: (c.i < node.i, c.i if c.i < node.i else -c.i))
+            # "a technician who said": the person the relative clause describes
+            return node.head if child.tag_ == "WP" and node.dep_ == "relcl" else child
         for child in node.children:
-            if child.dep_ in _SUBJECT_DEPS:
-                return child
             if child.dep_ == "agent":
                 objs = [g for g in child.children if g.dep_ == "pobj"]
                 if objs:
@@ -584,9 +606,11 @@ def article_sources(blocks: list[BlockDoc], quotes: list[dict], ctx: Context) ->
         ]
         for sent in block.doc.sents:
             events += _sentence_sources(sent, skip, ctx, block.start, block.cues)
+    shortest = _shortest_forms({canonical for canonical, _, _ in events})
     table: dict[tuple[str, str], dict] = {}
     phrases: dict[str, list[str]] = {}
     for canonical, phrase, cue in events:
+        canonical = shortest[canonical]
         phrases.setdefault(canonical, []).append(phrase)
         row = table.setdefault(
             (canonical, cue.lower()), {"source": canonical, "cue": cue.lower(), "n": 0}
@@ -595,6 +619,21 @@ def article_sources(blocks: list[BlockDoc], quotes: list[dict], ctx: Context) ->
     for row in table.values():
         row["source_type"] = source_type(row["source"], phrases[row["source"]])
     return sorted(table.values(), key=lambda r: (r["source"], r["cue"]))
+
+
+def _shortest_forms(sources: set[str]) -> dict[str, str]:
+    """Each source, or a shorter one of two words or more that begins it: "Kurdish
+    commanders in northeast Syria" is the "Kurdish commanders" of the headline."""
+    folded = {s: fold(s) for s in sources}
+    out = {}
+    for source in sources:
+        starts = [
+            other
+            for other in sources
+            if len(other.split()) >= 2 and folded[source].startswith(folded[other] + " ")
+        ]
+        out[source] = min(starts, key=len) if starts else source
+    return out
 
 
 def _sentence_sources(
@@ -689,19 +728,23 @@ def article_context(mentions: list[dict], blocks: list[BlockDoc]) -> Context:
     lex = lexicon()
     media_names = {fold(m) for m in lex["source_type"]["news_media"]}
     persons = [(m["start"], m["entity"]) for m in mentions if m["label"] == "PERSON"]
-    described = []
+    nouns = {*lex["person_nouns"], *lex["body_nouns"]}
+    described = [
+        (block.start + token.idx, fold(token.text), speaker_phrase(token)[0], token.tag_ == "NNS")
+        for block in blocks
+        for token in block.doc
+        if token.dep_ in {"nsubj", "nsubjpass"}
+        and token.lemma_.lower() in nouns
+        and (not _definite(token) or _named(token))
+    ]
     for block in blocks:
         for token in block.cues:
             subject = _subject(token)
-            if subject is None:
-                continue
-            if subject.lemma_.lower() in lex["person_nouns"] and not any(
-                c.dep_ in {"det", "poss"} and c.lower_ in {"the", "his", "her", "their"}
-                for c in subject.children
+            if (
+                subject is None
+                or subject.pos_ != "PROPN"
+                or subject.ent_type_ in {"ORG", "GPE", "NORP"}
             ):
-                phrase = speaker_phrase(subject)[0]
-                described.append((block.start + subject.idx, fold(subject.text), phrase))
-            if subject.pos_ != "PROPN" or subject.ent_type_ in {"ORG", "GPE", "NORP"}:
                 continue
             name = [subject]  # the name the subject heads: its flat/compound parts
             while (
