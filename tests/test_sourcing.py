@@ -74,6 +74,14 @@ A former fighter made new claims this week.
 The claims came after an interview with a former technician who said the army was an ally.
 
 Kurdish commanders in northeast Syria say the factions include former fighters.
+
+One of them told the agency:
+
+We crossed the border at night and nobody stopped us.
+
+Denials
+
+Turkey has denied the claims.
 """
 
 
@@ -182,6 +190,11 @@ def test_a_relative_who_is_the_person_it_describes(tables) -> None:
 def test_a_source_and_its_longer_form_are_one_source(tables) -> None:
     sources = tables["sources"].query("doc_id == 'd' and source.str.startswith('Kurdish')")
     assert sources[["source", "n"]].values.tolist() == [["Kurdish commanders", 2]]
+
+
+def test_a_subheading_ends_an_unmarked_blockquote(tables) -> None:
+    q = tables["quotes"].query("doc_id == 'd' and kind == 'blockquote'")
+    assert q["text"].tolist() == ["We crossed the border at night and nobody stopped us."]
 
 
 def test_embedded_post_is_a_tweet_by_its_account(tables) -> None:

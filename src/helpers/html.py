@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, NavigableString, Tag
 
 from .clean import Block
 
@@ -63,7 +63,9 @@ def html_blocks(markup: str) -> tuple[list[Block], dict[str, str]]:
         if not tag.decomposed and _is_chrome_container(tag):
             tag.decompose()
     blocks: list[Block] = []
-    for tag in soup.find_all(_BLOCK_TAGS):
+    for tag in soup.find_all([*_BLOCK_TAGS, "div"]):
+        if tag.name == "div" and (tag.find(_BLOCK_TAGS) or tag.find("div") or not _own_text(tag)):
+            continue  # a div is a block only when it holds text and no other block
         if tag.find_parent(["p", "li", "blockquote", "figcaption", "td", "dd"]):
             continue  # text already taken with its enclosing block
         text = " ".join(tag.get_text(" ", strip=True).split())
@@ -74,6 +76,11 @@ def html_blocks(markup: str) -> tuple[list[Block], dict[str, str]]:
         hint = "h1" if tag.name == "h1" else "h2" if tag.name[0] == "h" else tag.name
         blocks.append(Block(start, end, text, hint=hint))
     return blocks, meta
+
+
+def _own_text(tag: Tag) -> bool:
+    """Text written directly in ``tag``, not only inside its children."""
+    return any(isinstance(c, NavigableString) and c.strip() for c in tag.children)
 
 
 def _head_metadata(soup: BeautifulSoup) -> dict[str, str]:

@@ -467,7 +467,12 @@ def article_quotes(blocks: list[BlockDoc], ctx: Context) -> list[dict]:
         if block.role == "embed":
             continue  # posts are read with their attribution line below
         spans = find_quote_spans(text)
-        continues = in_blockquote is not None and not _author_voice(block)
+        # a subheading or the author's own paragraph ends an unmarked blockquote
+        continues = (
+            in_blockquote is not None
+            and block.role in {"body", "blockquote"}
+            and not _author_voice(block)
+        )
         if not spans and (block.role == "blockquote" or continues):
             attr = in_blockquote or _colon_intro(blocks[index - 1] if index else None, ctx)
             previous = add(block, 0, len(text), text, "blockquote", attr)
