@@ -598,3 +598,20 @@ def test_the_command_line_allocates_arrow_memory_with_the_c_library() -> None:
         [sys.executable, "-c", script], env=environ, capture_output=True, text=True, check=True
     )
     assert ran.stdout.split() == ["system"]
+
+
+def test_bench_reads_a_process_s_own_peak_not_the_parent_s_at_fork() -> None:
+    """A child of a large process: ``ru_maxrss`` reports the parent's size, ``VmHWM`` the
+    child's own peak, which is what the benchmark prints."""
+    if not os.path.exists("/proc/self/status"):
+        pytest.skip("no /proc")
+    ballast = np.ones(300 << 17)  # 300 MB held in this process while the child starts
+    code = (
+        "import resource\n"
+        "from helpers.bench import high_water_kb\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, high_water_kb())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    maxrss, own = map(int, out.stdout.split())
+    assert ballast.nbytes >= 300 << 20
+    assert maxrss > (300 << 10) > own
