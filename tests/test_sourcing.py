@@ -75,6 +75,8 @@ The claims came after an interview with a former technician who said the army wa
 
 Kurdish commanders in northeast Syria say the factions include former fighters.
 
+ISTANBUL (Reuters) - Turkey on Saturday rejected as “unfounded” a report in the magazine.
+
 One of them told the agency:
 
 We crossed the border at night and nobody stopped us.
@@ -175,6 +177,11 @@ def test_the_ministry_is_the_ministry_named_before_not_the_dateline(tables) -> N
     row = quote(tables, "d", "The government bears")
     assert row["speaker"] == "The Foreign and Expatriates Ministry"
     assert "Damascus" not in set(tables["sources"].query("doc_id == 'd'")["source"])
+
+
+def test_a_wire_dateline_is_not_the_speaker(tables) -> None:
+    assert quote(tables, "d", "unfounded")["speaker"] == "Turkey"
+    assert "ISTANBUL" not in set(tables["sources"].query("doc_id == 'd'")["source"])
 
 
 def test_he_is_the_person_described_before_when_none_is_named(tables) -> None:

@@ -190,7 +190,8 @@ def classify_blocks(blocks: list[Block], lex: Boilerplate | None = None) -> list
         core = f["core"]
         reason = _chrome_reason(core, lex)
         if reason:
-            return ("caption" if "image credit" in reason else "boilerplate"), reason
+            roles = {"image credit": "caption", "reporting credit": "credit"}
+            return next((r for k, r in roles.items() if k in reason), "boilerplate"), reason
         if _URL.match(core):
             return "boilerplate", "bare URL"
         if POST_ATTRIBUTION.match(core):

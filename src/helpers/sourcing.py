@@ -24,6 +24,7 @@ from .entities import aliases, describe
 from .lexicons import read_toml
 from .quotes import QuoteSpan, find_quote_spans
 
+_DASHES = {"-", "--", "–", "—"}
 _MEDIA_LINK = re.compile(r"\s*\b(?:pic\.twitter\.com|t\.co)/\w+")
 _PERSON_PRONOUNS = {"he", "she", "him", "her"}
 _GROUP_PRONOUNS = {"they", "them"}
@@ -217,7 +218,9 @@ def _subject(verb: Token) -> Token | None:
         if subjects:
             child = max(subjects, key=lambda c: (c.i < node.i, c.i if c.i < node.i else -c.i))
             # "a technician who said": the person the relative clause describes
-            return node.head if child.tag_ == "WP" and node.dep_ == "relcl" else child
+            return (
+                node.head if child.tag_ == "WP" and node.dep_ == "relcl" else _past_dateline(child)
+            )
         for child in node.children:
             if child.dep_ == "agent":
                 objs = [g for g in child.children if g.dep_ == "pobj"]
@@ -236,6 +239,16 @@ def _subject(verb: Token) -> Token | None:
     ):
         return after
     return None
+
+
+def _past_dateline(subject: Token) -> Token:
+    """ "ISTANBUL (Reuters) - Turkey rejected …": the parser takes the wire dateline's place
+    for the subject and the real one, after the dash, for its apposition."""
+    if subject.i != subject.sent.start:
+        return subject
+    dash = next((t for t in subject.subtree if t.i > subject.i and t.text in _DASHES), None)
+    after = [c for c in subject.children if dash is not None and c.dep_ == "appos" and c.i > dash.i]
+    return after[0] if after else subject
 
 
 def speaker_phrase(token: Token) -> tuple[str, Token, str]:
