@@ -394,9 +394,24 @@ class BlockDoc:
     doc: Doc
 
     @cached_property
+    def _scan(self) -> tuple[list[Token], list[Token]]:
+        """The block's attribution verbs and its subjects, in one pass over its tokens."""
+        cues, subjects = [], []
+        for token in self.doc:
+            if token.dep_ in {"nsubj", "nsubjpass"}:
+                subjects.append(token)
+            elif _is_cue(token):
+                cues.append(token)
+        return cues, subjects
+
+    @property
     def cues(self) -> list[Token]:
         """The block's attribution verbs, found once and shared by every reader."""
-        return [t for t in self.doc if _is_cue(t)]
+        return self._scan[0]
+
+    @property
+    def subjects(self) -> list[Token]:
+        return self._scan[1]
 
     @cached_property
     def text(self) -> str:
@@ -750,9 +765,8 @@ def article_context(mentions: list[dict], blocks: list[BlockDoc]) -> Context:
     described = [
         (block.start + token.idx, fold(token.text), speaker_phrase(token)[0], token.tag_ == "NNS")
         for block in blocks
-        for token in block.doc
-        if token.dep_ in {"nsubj", "nsubjpass"}
-        and token.lemma_.lower() in nouns
+        for token in block.subjects
+        if token.lemma_.lower() in nouns
         and (not _definite(token) or _named(token))
     ]
     for block in blocks:
