@@ -766,8 +766,7 @@ def article_context(mentions: list[dict], blocks: list[BlockDoc]) -> Context:
         (block.start + token.idx, fold(token.text), speaker_phrase(token)[0], token.tag_ == "NNS")
         for block in blocks
         for token in block.subjects
-        if token.lemma_.lower() in nouns
-        and (not _definite(token) or _named(token))
+        if token.lemma_.lower() in nouns and (not _definite(token) or _named(token))
     ]
     for block in blocks:
         for token in block.cues:
