@@ -86,6 +86,21 @@ Denials
 Turkey has denied the claims.
 """
 
+PAGE_E = """‘Turkey is helping the group’: Kurdish commander speaks out
+
+“We see them cross every night,” said Defence Minister Hulusi Akar's critics.
+
+“Turkey has never supported any terrorist group,” said Defence Minister Hulusi Akar.
+
+“Why would we help them?” asked Ibrahim Kalin, the presidential spokesman.
+
+“It is not our job to guard the border,” a senior official said. He added: “We did more.”
+
+“I saw it with my own eyes.
+
+“The trucks came at night and the soldiers waved them through,” the former fighter said.
+"""
+
 
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
@@ -94,8 +109,10 @@ def tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
     (raw / "b.txt").write_text(PAGE_B, encoding="utf-8")
     (raw / "c.txt").write_text(PAGE_C, encoding="utf-8")
     (raw / "d.txt").write_text(PAGE_D, encoding="utf-8")
+    (raw / "e.txt").write_text(PAGE_E, encoding="utf-8")
     (raw / "manifest.csv").write_text(
         "file,outlet\na.txt,Relay Daily\nb.txt,Blog B\nc.txt,Wire C\nd.txt,Agency D\n"
+        "e.txt,Daily E\n"
     )
     return build(raw, tmp_path_factory.mktemp("out"), progress=False)
 
@@ -202,6 +219,31 @@ def test_a_source_and_its_longer_form_are_one_source(tables) -> None:
 def test_a_subheading_ends_an_unmarked_blockquote(tables) -> None:
     q = tables["quotes"].query("doc_id == 'd' and kind == 'blockquote'")
     assert q["text"].tolist() == ["We crossed the border at night and nobody stopped us."]
+
+
+def test_a_headline_quote_is_spoken_by_the_words_after_its_colon(tables) -> None:
+    row = quote(tables, "e", "Turkey is helping")
+    assert (row["kind"], row["speaker"]) == ("direct", "Kurdish commander")
+
+
+def test_a_possessor_is_not_the_speaker(tables) -> None:
+    assert quote(tables, "e", "We see them")["speaker"] != "Hulusi Akar"
+    assert quote(tables, "e", "Turkey has never")["speaker"] == "Hulusi Akar"
+
+
+def test_he_is_the_official_who_spoke_last_not_the_last_named_person(tables) -> None:
+    assert quote(tables, "e", "We did more")["speaker"] == "a senior official"
+
+
+def test_a_quote_left_open_is_spoken_by_the_paragraph_that_closes_it(tables) -> None:
+    assert quote(tables, "e", "I saw it")["speaker"] == "the former fighter"
+
+
+def test_a_description_goes_to_a_person_described_with_its_words_only(tables) -> None:
+    row = quote(tables, "e", "The trucks came")
+    assert row["speaker"] == "the former fighter"  # not the spokesman who spoke last
+    kalin = tables["sources"].query("doc_id == 'e' and source == 'Ibrahim Kalin'")
+    assert set(kalin["source_type"]) == {"government_official"}
 
 
 def test_embedded_post_is_a_tweet_by_its_account(tables) -> None:

@@ -25,6 +25,8 @@ from .lexicons import read_toml
 from .quotes import QuoteSpan, find_quote_spans
 
 _DASHES = {"-", "--", "–", "—"}
+_SPEAKER_FIELDS = ("speaker", "speaker_surface", "cue", "phrase", "cue_at")
+_DETERMINERS = {"the", "a", "an", "this", "that", "his", "her", "their", "its"}
 _MEDIA_LINK = re.compile(r"\s*\b(?:pic\.twitter\.com|t\.co)/\w+")
 _PERSON_PRONOUNS = {"he", "she", "him", "her"}
 _GROUP_PRONOUNS = {"they", "them"}
@@ -64,6 +66,7 @@ class Attribution:
     speaker: str = UNATTRIBUTED
     phrase: str = ""  # the whole subject phrase ("Celen's lawyer, Ali Aksoy")
     cue_at: int = -1  # article offset of the cue word
+    inherited: bool = False  # taken from the quote before, not from a cue of its own
 
 
 @dataclass
@@ -73,6 +76,8 @@ class Context:
     persons: list[tuple[int, str]] = field(default_factory=list)  # (offset, full name)
     media: list[tuple[int, str]] = field(default_factory=list)
     speakers: list[tuple[int, str]] = field(default_factory=list)  # (offset, canonical)
+    # the words of the sentences that name each person ("the former technician, dubbed …")
+    person_words: dict[str, set[str]] = field(default_factory=dict)
     # sources described, not named: (offset, head word, phrase, plural)
     described: list[tuple[int, str, str, bool]] = field(default_factory=list)
     phrases: dict[str, list[str]] = field(default_factory=dict)  # canonical -> phrases
@@ -91,7 +96,8 @@ class Context:
         wins ("the technician – dubbed “Sherko Omer” – said")."""
         lex = lexicon()
         for name in sorted(self.person_names, key=lambda n: (-len(n), n)):
-            if len(name.split()) > 1 and name in phrase:
+            possessor = f"{name}'s" in phrase or f"{name}’s" in phrase  # "Akar's critics"
+            if len(name.split()) > 1 and name in phrase and not possessor:
                 return name
         named = _naming_pattern().search(phrase)
         if named:  # "one man, who gave his name as Mustafa"
@@ -101,16 +107,16 @@ class Context:
         low = fold(surface)
         earlier = self.speakers_before(at)
         if low in _PERSON_PRONOUNS:
-            people = (
-                [s for s in earlier if s in self.person_names]
-                or [name for pos, name in self.persons if pos < at]
-                or [
-                    p
-                    for pos, w, p, plural in self.described
-                    if pos < at and not plural and w in lex["person_nouns"]
-                ]
-            )
-            return people[-1] if people else UNATTRIBUTED
+            # the person who spoke (or was named) last, or one described since
+            people = [(pos, s) for pos, s in sorted(self.speakers) if s in self.person_names]
+            people = people or self.persons
+            people += [
+                (pos, p)
+                for pos, w, p, plural in self.described
+                if not plural and w in lex["person_nouns"]
+            ]
+            latest = max(((pos, s) for pos, s in people if pos < at), default=None)
+            return latest[1] if latest else UNATTRIBUTED
         if low in _GROUP_PRONOUNS:
             groups = [s for s in earlier if s not in self.person_names]
             return groups[-1] if groups else UNATTRIBUTED
@@ -141,11 +147,15 @@ class Context:
         named = [s for s in earlier if any(word.search(fold(p)) for p in self.phrases.get(s, [s]))]
         if named:
             return named[0]
-        # "the former member" is the person who spoke last, or the "a senior official" an
-        # earlier sentence reported, whichever came later
+        # "the former member" is the person who spoke last and was described with one of
+        # its words ("the former technician"), or the "a senior official" an earlier
+        # sentence reported, whichever came later
         key = fold(head.text)
+        content = set(fold(surface).split()) - _DETERMINERS
         people = [
-            (pos, s) for pos, s in sorted(self.speakers) if pos < at and s in self.person_names
+            (pos, s)
+            for pos, s in sorted(self.speakers)
+            if pos < at and s in self.person_names and content & self.person_words.get(s, set())
         ]
         described = [(pos, p) for pos, w, p, _ in self.described if pos < at and w == key]
         if head.tag_ != "NN" or head.lemma_.lower() not in lexicon()["person_nouns"]:
@@ -257,7 +267,8 @@ def speaker_phrase(token: Token) -> tuple[str, Token, str]:
     doc = token.doc
     whole = doc[token.left_edge.i : token.right_edge.i + 1]
     phrase = _trim(whole)
-    people = [e for e in phrase.ents if e.label_ == "PERSON"]
+    # "Akar's critics": a possessor is not the speaker
+    people = [e for e in phrase.ents if e.label_ == "PERSON" and e.root.dep_ != "poss"]
     if people:
         end = people[-1].end  # NER may stop short: "Polat" of "Polat Can"
         while (
@@ -461,6 +472,12 @@ def _author_voice(block: BlockDoc) -> bool:
     )
 
 
+def _sentence_words(doc: Doc, char: int) -> set[str]:
+    """The folded words of the sentence of ``doc`` that holds character ``char``."""
+    sent = next((s for s in doc.sents if s.start_char <= char < s.end_char), None)
+    return {fold(t.text) for t in sent} if sent is not None else set()
+
+
 def _looks_like_name(text: str) -> bool:
     words = text.strip(" ,.;:").split()
     return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words)
@@ -471,6 +488,7 @@ def article_quotes(blocks: list[BlockDoc], ctx: Context) -> list[dict]:
     rows: list[dict] = []
     previous: dict | None = None  # the last quote, for continuations
     in_blockquote: Attribution | None = None
+    waiting: list[dict] = []  # quotes left open, whose speaker a later paragraph may name
 
     def add(block: BlockDoc, start: int, end: int, text: str, kind: str, attr: Attribution) -> dict:
         ctx.note(attr, block.start + start)
@@ -508,6 +526,8 @@ def article_quotes(blocks: list[BlockDoc], ctx: Context) -> list[dict]:
             continue
         in_blockquote = None
         skip = [(q.start - 1, q.end + 1) for q in spans]
+        if not spans or spans[0].start > 1:
+            waiting = []
         for quote in spans:
             attr = _attribute(block, quote, skip, ctx, previous, index, blocks)
             kind = _kind(text, quote, bool(attr.cue), spans)
@@ -515,11 +535,22 @@ def article_quotes(blocks: list[BlockDoc], ctx: Context) -> list[dict]:
             if kind == "scare":
                 attr = Attribution()
                 if _looks_like_name(inner):  # a pseudonym: "dubbed “Sherko Omer”"
-                    ctx.persons.append((block.start + quote.start, inner.strip(" ,.;:")))
+                    name = inner.strip(" ,.;:")
+                    ctx.persons.append((block.start + quote.start, name))
+                    ctx.person_words.setdefault(name, set()).update(
+                        _sentence_words(block.doc, quote.start)
+                    )
             lead = len(quote.text(text)) - len(quote.text(text).lstrip())
             previous = add(
                 block, quote.start + lead, quote.start + lead + len(inner), inner, kind, attr
             )
+            # a quote running on from paragraphs that left it open: its speaker is theirs
+            if quote is spans[0] and quote.start <= 1 and attr.cue and not attr.inherited:
+                for row in waiting:
+                    row.update({k: previous[k] for k in _SPEAKER_FIELDS})
+                waiting = []
+            if quote.unclosed and (attr.inherited or not attr.cue):
+                waiting.append(previous)
     rows += _posts(blocks, ctx)
     return sorted(rows, key=lambda r: r["start"])
 
@@ -564,8 +595,26 @@ def _attribute(
             speaker=previous["speaker"],
             phrase=previous["phrase"],
             cue_at=previous["cue_at"],
+            inherited=True,
         )
-    return Attribution()
+    return _headline_speaker(block, quote, ctx)
+
+
+def _headline_speaker(block: BlockDoc, quote: QuoteSpan, ctx: Context) -> Attribution:
+    """ "‘Turkey is helping Isis’: Kurdish commander speaks out": in a headline, the words
+    after a colon that follows an opening quotation name its speaker."""
+    if block.role != "headline" or quote.start > 1:
+        return Attribution()
+    after = re.match(r"[’'”\"]?\s*[:–—]\s*", block.text[quote.end :])
+    if after is None:
+        return Attribution()
+    at = quote.end + after.end()
+    chunk = next((c for c in block.doc.noun_chunks if c.start_char == at), None)
+    if chunk is None:
+        return Attribution()
+    surface, head, phrase = speaker_phrase(chunk.root)
+    speaker = ctx.resolve(surface, head, block.start + at, phrase)
+    return Attribution(surface, "headline", speaker, phrase, block.start + at)
 
 
 def _lead_in(sents: list[Span], around: list[Span], quote: QuoteSpan, text: str) -> list[Span]:
@@ -761,6 +810,13 @@ def article_context(mentions: list[dict], blocks: list[BlockDoc]) -> Context:
     lex = lexicon()
     media_names = {fold(m) for m in lex["source_type"]["news_media"]}
     persons = [(m["start"], m["entity"]) for m in mentions if m["label"] == "PERSON"]
+    by_id = {block.block_id: block for block in blocks}
+    person_words: dict[str, set[str]] = {}
+    for m in mentions:
+        if m["label"] == "PERSON" and m["block_id"] in by_id:
+            block = by_id[m["block_id"]]
+            words = _sentence_words(block.doc, m["start"] - block.start)
+            person_words.setdefault(m["entity"], set()).update(words)
     nouns = {*lex["person_nouns"], *lex["body_nouns"]}
     described = [
         (block.start + token.idx, fold(token.text), speaker_phrase(token)[0], token.tag_ == "NNS")
@@ -788,9 +844,12 @@ def article_context(mentions: list[dict], blocks: list[BlockDoc]) -> Context:
             while name and name[0].lower_ in lex["name_titles"]:
                 name.pop(0)
             if len(name) >= 2:
-                persons.append((block.start + name[0].idx, " ".join(t.text for t in name)))
+                full = " ".join(t.text for t in name)
+                persons.append((block.start + name[0].idx, full))
+                person_words.setdefault(full, set()).update(fold(t.text) for t in subject.sent)
     return Context(
         persons=sorted(persons),
         media=[(m["start"], m["entity"]) for m in mentions if fold(m["entity"]) in media_names],
         described=described,
+        person_words=person_words,
     )
