@@ -101,6 +101,13 @@ PAGE_E = """‘Turkey is helping the group’: Kurdish commander speaks out
 “The trucks came at night and the soldiers waved them through,” the former fighter said.
 """
 
+PAGE_F = """Former group member says the army helped the group
+
+A former member of the group told the magazine that the army let its fighters through.
+
+The former group technician, dubbed “Sherko Omer”, said the border was open to them.
+"""
+
 
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
@@ -110,9 +117,10 @@ def tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
     (raw / "c.txt").write_text(PAGE_C, encoding="utf-8")
     (raw / "d.txt").write_text(PAGE_D, encoding="utf-8")
     (raw / "e.txt").write_text(PAGE_E, encoding="utf-8")
+    (raw / "f.txt").write_text(PAGE_F, encoding="utf-8")
     (raw / "manifest.csv").write_text(
         "file,outlet\na.txt,Relay Daily\nb.txt,Blog B\nc.txt,Wire C\nd.txt,Agency D\n"
-        "e.txt,Daily E\n"
+        "e.txt,Daily E\nf.txt,Weekly F\n"
     )
     return build(raw, tmp_path_factory.mktemp("out"), progress=False)
 
@@ -244,6 +252,12 @@ def test_a_description_goes_to_a_person_described_with_its_words_only(tables) ->
     assert row["speaker"] == "the former fighter"  # not the spokesman who spoke last
     kalin = tables["sources"].query("doc_id == 'e' and source == 'Ibrahim Kalin'")
     assert set(kalin["source_type"]) == {"government_official"}
+
+
+def test_a_person_described_before_being_named_is_one_source(tables) -> None:
+    sources = tables["sources"].query("doc_id == 'f'")
+    assert set(sources["source"]) == {"Sherko Omer"}
+    assert set(sources["cue"]) == {"says", "told", "said"}
 
 
 def test_embedded_post_is_a_tweet_by_its_account(tables) -> None:

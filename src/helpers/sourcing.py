@@ -27,6 +27,28 @@ from .quotes import QuoteSpan, find_quote_spans
 _DASHES = {"-", "--", "–", "—"}
 _SPEAKER_FIELDS = ("speaker", "speaker_surface", "cue", "phrase", "cue_at")
 _DETERMINERS = {"the", "a", "an", "this", "that", "his", "her", "their", "its"}
+# words that say nothing of who a person is ("former", a stop word to spaCy, does)
+_FUNCTION_WORDS = _DETERMINERS | {
+    "of",
+    "in",
+    "on",
+    "at",
+    "by",
+    "for",
+    "from",
+    "with",
+    "to",
+    "and",
+    "or",
+    "as",
+    "who",
+    "which",
+    "he",
+    "she",
+    "was",
+    "has",
+    "had",
+}
 _MEDIA_LINK = re.compile(r"\s*\b(?:pic\.twitter\.com|t\.co)/\w+")
 _PERSON_PRONOUNS = {"he", "she", "him", "her"}
 _GROUP_PRONOUNS = {"they", "them"}
@@ -688,11 +710,13 @@ def article_sources(blocks: list[BlockDoc], quotes: list[dict], ctx: Context) ->
         ]
         for sent in block.doc.sents:
             events += _sentence_sources(sent, skip, ctx, block.start, block.cues)
-    shortest = _shortest_forms({canonical for canonical, _, _ in events})
+    sources = {canonical for canonical, _, _ in events}
+    shortest = _shortest_forms(sources)
+    named = _named_persons(sources, ctx)
     table: dict[tuple[str, str], dict] = {}
     phrases: dict[str, list[str]] = {}
     for canonical, phrase, cue in events:
-        canonical = shortest[canonical]
+        canonical = named.get(canonical) or shortest[canonical]
         phrases.setdefault(canonical, []).append(phrase)
         row = table.setdefault(
             (canonical, cue.lower()), {"source": canonical, "cue": cue.lower(), "n": 0}
@@ -701,6 +725,34 @@ def article_sources(blocks: list[BlockDoc], quotes: list[dict], ctx: Context) ->
     for row in table.values():
         row["source_type"] = source_type(row["source"], phrases[row["source"]])
     return sorted(table.values(), key=lambda r: (r["source"], r["cue"]))
+
+
+def _named_persons(sources: set[str], ctx: Context) -> dict[str, str]:
+    """A person first described, then named: "A former member of the Islamic State told
+    Newsweek …" is the Sherko Omer whom "the former Islamic State technician, dubbed …"
+    names, when the description shares two words or more with the sentences that name
+    exactly one person who is a source too."""
+    person_nouns = set(lexicon()["person_nouns"])
+    # the words of the sentences naming each person source, by full name or surname
+    people = {
+        s: set().union(*(w for k, w in ctx.person_words.items() if k == s or s.endswith(f" {k}")))
+        - _FUNCTION_WORDS
+        for s in sources & ctx.person_words.keys()
+    }
+    out = {}
+    for source in sources - people.keys():
+        words = fold(source).split()
+        # indefinite ("a former member") or bare, as in headlines ("Former ISIS Member says"),
+        # and one person ("officials" is not)
+        nouns = person_nouns & set(words)
+        plural = any(n.endswith("s") and n[:-1] in person_nouns for n in nouns)
+        if not words or words[0] in _DETERMINERS - {"a", "an"} or not nouns or plural:
+            continue
+        content = set(words) - _FUNCTION_WORDS
+        matches = [p for p, known in people.items() if len(content & known) >= 2]
+        if len(matches) == 1:
+            out[source] = matches[0]
+    return out
 
 
 def _shortest_forms(sources: set[str]) -> dict[str, str]:
