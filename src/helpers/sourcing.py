@@ -26,29 +26,8 @@ from .quotes import QuoteSpan, find_quote_spans
 
 _DASHES = {"-", "--", "–", "—"}
 _SPEAKER_FIELDS = ("speaker", "speaker_surface", "cue", "phrase", "cue_at")
-_DETERMINERS = {"the", "a", "an", "this", "that", "his", "her", "their", "its"}
-# words that say nothing of who a person is ("former", a stop word to spaCy, does)
-_FUNCTION_WORDS = _DETERMINERS | {
-    "of",
-    "in",
-    "on",
-    "at",
-    "by",
-    "for",
-    "from",
-    "with",
-    "to",
-    "and",
-    "or",
-    "as",
-    "who",
-    "which",
-    "he",
-    "she",
-    "was",
-    "has",
-    "had",
-}
+_DEFINITE = {"the", "this", "that", "his", "her", "their", "its"}
+_DETERMINERS = _DEFINITE | {"a", "an"}
 _MEDIA_LINK = re.compile(r"\s*\b(?:pic\.twitter\.com|t\.co)/\w+")
 _PERSON_PRONOUNS = {"he", "she", "him", "her"}
 _GROUP_PRONOUNS = {"they", "them"}
@@ -224,15 +203,12 @@ def _naming_pattern() -> re.Pattern:
 
 
 def _definite(noun: Token) -> bool:
-    """ "the official", "their spokesman": a description that points back."""
-    return any(
-        c.dep_ in {"det", "poss"} and c.lower_ in {"the", "his", "her", "their", "its"}
-        for c in noun.children
-    )
+    """A description that points back: "the official", "their spokesman"."""
+    return any(c.dep_ in {"det", "poss"} and c.lower_ in _DEFINITE for c in noun.children)
 
 
 def _named(noun: Token) -> bool:
-    """ "The Foreign Ministry": a name, not a description, despite its article."""
+    """A name, not a description, despite its article: "The Foreign Ministry"."""
     return any(c.dep_ in {"compound", "nmod"} and c.pos_ == "PROPN" for c in noun.children)
 
 
@@ -274,8 +250,8 @@ def _subject(verb: Token) -> Token | None:
 
 
 def _past_dateline(subject: Token) -> Token:
-    """ "ISTANBUL (Reuters) - Turkey rejected …": the parser takes the wire dateline's place
-    for the subject and the real one, after the dash, for its apposition."""
+    """The subject past a wire dateline: in "ISTANBUL (Reuters) - Turkey rejected …" the
+    parser takes the dateline's place for the subject and the real one for its apposition."""
     if subject.i != subject.sent.start:
         return subject
     dash = next((t for t in subject.subtree if t.i > subject.i and t.text in _DASHES), None)
@@ -623,8 +599,8 @@ def _attribute(
 
 
 def _headline_speaker(block: BlockDoc, quote: QuoteSpan, ctx: Context) -> Attribution:
-    """ "‘Turkey is helping Isis’: Kurdish commander speaks out": in a headline, the words
-    after a colon that follows an opening quotation name its speaker."""
+    """The speaker a headline names after a colon that follows its opening quotation
+    ("‘Turkey is helping Isis’: Kurdish commander speaks out")."""
     if block.role != "headline" or quote.start > 1:
         return Attribution()
     after = re.match(r"[’'”\"]?\s*[:–—]\s*", block.text[quote.end :])
@@ -733,10 +709,11 @@ def _named_persons(sources: set[str], ctx: Context) -> dict[str, str]:
     names, when the description shares two words or more with the sentences that name
     exactly one person who is a source too."""
     person_nouns = set(lexicon()["person_nouns"])
+    function_words = _DETERMINERS | set(lexicon()["function_words"])
     # the words of the sentences naming each person source, by full name or surname
     people = {
         s: set().union(*(w for k, w in ctx.person_words.items() if k == s or s.endswith(f" {k}")))
-        - _FUNCTION_WORDS
+        - function_words
         for s in sources & ctx.person_words.keys()
     }
     out = {}
@@ -746,9 +723,9 @@ def _named_persons(sources: set[str], ctx: Context) -> dict[str, str]:
         # and one person ("officials" is not)
         nouns = person_nouns & set(words)
         plural = any(n.endswith("s") and n[:-1] in person_nouns for n in nouns)
-        if not words or words[0] in _DETERMINERS - {"a", "an"} or not nouns or plural:
+        if not words or words[0] in _DEFINITE or not nouns or plural:
             continue
-        content = set(words) - _FUNCTION_WORDS
+        content = set(words) - function_words
         matches = [p for p, known in people.items() if len(content & known) >= 2]
         if len(matches) == 1:
             out[source] = matches[0]
