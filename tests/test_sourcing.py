@@ -11,7 +11,7 @@ from helpers.alignment import compare
 from helpers.build import build
 from helpers.chain import _channel, relay_citations
 from helpers.nlp import get_nlp
-from helpers.sourcing import BlockDoc
+from helpers.sourcing import BlockDoc, Context
 
 PARAGRAPHS_A = [
     "Turkey and the militants",
@@ -342,3 +342,11 @@ def test_block_text_of_a_span_is_the_span_text() -> None:
         assert block.text == doc.text
         spans = [*doc.sents, *doc.ents, *doc.noun_chunks, doc[1:-1], doc[-1:]]
         assert spans and [block.text_of(s) for s in spans] == [s.text for s in spans]
+
+
+def test_resolving_a_pronoun_leaves_the_persons_named_as_they_were() -> None:
+    ctx = Context(
+        persons=[(0, "Jane Doe")], described=[(10, "official", "a senior official", False)]
+    )
+    assert ctx.resolve("he", None, 20) == "a senior official"
+    assert ctx.persons == [(0, "Jane Doe")]

@@ -110,7 +110,7 @@ class Context:
         if low in _PERSON_PRONOUNS:
             # the person who spoke (or was named) last, or one described since
             people = [(pos, s) for pos, s in sorted(self.speakers) if s in self.person_names]
-            people = people or self.persons
+            people = people or list(self.persons)
             people += [
                 (pos, p)
                 for pos, w, p, plural in self.described
