@@ -52,6 +52,7 @@ _CLOCK = (
     r"(?:Z|[+-]\d\d:?\d\d|[A-Z]{2,4}(?:[+-]\d{1,2})?)?"
 )
 _TIME = rf"(?:(?:\s*[,|•·–—-]\s*|\s+at\s+|\s+|T){_CLOCK})?"
+# a time before the date ("14:05, 29 May 2015"): with a colon only, as "10.11.2014" is a date
 _LEADING_TIME = re.compile(
     r"^\d{1,2}:\d\d\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4})?\s*[,|•·–—-]?\s*", re.I
 )
@@ -71,22 +72,23 @@ _NAME = (
     r"(?:[A-Z][\w’'.-]*|de|van|von|al|bin|el|la|le"
     r"|staff|reporters?|correspondents?|writers?|desk|team|editors?)"
 )
+_NAMES = rf"{_NAME}(?:\s+{_NAME}){{0,4}}"  # one person's name
+_MORE_NAMES = rf"(?:\s*(?:,|and|&)\s*{_NAME}(?:\s+{_NAME}){{0,3}})*$"  # ", X and Y" to the end
 _BYLINE = re.compile(
-    rf"^(?:(?i:written|posted|reported|words|story|text)\s+)?(?i:by):?\s+(?P<name>{_NAME}(?:\s+{_NAME}){{0,4}})"
-    rf"(?:\s*(?:,|and|&)\s*{_NAME}(?:\s+{_NAME}){{0,3}})*$",
+    rf"^(?:(?i:written|posted|reported|words|story|text)\s+)?(?i:by):?\s+(?P<name>{_NAMES})"
+    + _MORE_NAMES
 )
 _NAME_BY_NAME = re.compile(rf"^(?P<name>{_NAME}(?:\s+{_NAME}){{1,3}})\s+by\s+(?P=name)$")
 _AUTHOR_LABEL = re.compile(
-    rf"^(?i:author|byline|reporter|words)\s*:\s*(?P<name>{_NAME}(?:\s+{_NAME}){{0,4}})"
-    rf"(?:\s*(?:,|and|&)\s*{_NAME}(?:\s+{_NAME}){{0,3}})*$"
+    rf"^(?i:author|byline|reporter|words)\s*:\s*(?P<name>{_NAMES})" + _MORE_NAMES
 )
 # What may follow the names on a byline line and is cut before they are read: "| Reuters",
-# "@handle", "in Istanbul", or a date ("On 11/7/14 at 1:05 PM EST", ", 8 November 2014").
+# "@handle", "at 10:41 AM", "in Istanbul"; and where a date that follows may begin (" On",
+# ", ", " - "), cut there when the rest is a date ("On 11/7/14 at 1:05 PM EST").
 _BYLINE_TAIL = re.compile(
     r"\s*[|•·]\s*(?:\S+\s*){1,4}$|\s+@\w+$|\s+at\s+\d{1,2}[:.]\d\d\b.*$|\s+in\s+[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?$"
 )
 _BYLINE_DATE = re.compile(r"(?:\s+(?i:on|at|updated|published)\s+|\s*[,|•·–—]\s*|\s+-\s+)(?=\S)")
-_NAMES_ONLY = re.compile(rf"{_NAME}(?:\s+{_NAME}){{0,4}}")
 _PERSON_CREDIT = re.compile(r"^(?:[A-Z]\.\s?)?[A-Z][\w’'-]+(?:[ -][A-Z][\w’'-]+){0,3}$")
 
 
@@ -173,7 +175,7 @@ def byline_name(text: str) -> str | None:
     if len(text) > 80:
         return None
     head, by, name = text.rpartition(" by ")
-    if by and is_date_line(head) and _NAMES_ONLY.fullmatch(name):
+    if by and is_date_line(head) and re.fullmatch(_NAMES, name):
         return name
     lines = [text, _BYLINE_TAIL.sub("", text, count=1)]
     lines += [
