@@ -157,6 +157,11 @@ def _chrome_reason(core: str, lex: Boilerplate) -> str | None:
 # --- classification ------------------------------------------------------------------
 
 
+def _touching(above: Block, below: Block) -> bool:
+    """No blank line between the two blocks."""
+    return below.line_start == above.line_end + 1
+
+
 def _menu_runs(blocks: list[Block]) -> set[int]:
     """Indices of short lines standing in runs of three or more adjacent short lines."""
     found: set[int] = set()
@@ -168,7 +173,7 @@ def _menu_runs(blocks: list[Block]) -> set[int]:
             found.update(short)
 
     for i, block in enumerate(blocks):
-        if run and block.line_start != blocks[run[-1]].line_end + 1:
+        if run and not _touching(blocks[run[-1]], block):
             close()
             run = []
         run.append(i)
@@ -358,10 +363,7 @@ def _inside_menu(blocks: list[Block], fixed: list, i: int) -> bool:
     """Both raw lines next to block ``i`` are page chrome (menu items, site links)."""
     if i == 0 or i + 1 >= len(blocks):
         return False
-    above, below = blocks[i - 1], blocks[i + 1]
-    touching = (
-        above.line_end == blocks[i].line_start - 1 and below.line_start == blocks[i].line_end + 1
-    )
+    touching = _touching(blocks[i - 1], blocks[i]) and _touching(blocks[i], blocks[i + 1])
     chrome = all(fixed[j] is not None and fixed[j][0] == "boilerplate" for j in (i - 1, i + 1))
     return touching and chrome
 
@@ -398,11 +400,7 @@ def _is_short_sentence(f: dict) -> bool:
 def _listed_after_colon(blocks: list[Block], i: int) -> bool:
     """A bullet in an unbroken run of bullets under a paragraph that ends with a colon."""
     j = i - 1
-    while (
-        j >= 0
-        and blocks[j].features["bullet"]
-        and blocks[j].line_end == blocks[j + 1].line_start - 1
-    ):
+    while j >= 0 and blocks[j].features["bullet"] and _touching(blocks[j], blocks[j + 1]):
         j -= 1
     return j >= 0 and blocks[j].features["core"].endswith(":") and not blocks[j].features["bullet"]
 
@@ -446,7 +444,7 @@ def _mark_embeds(blocks: list[Block]) -> None:
             and not _POST_INTRO.search(blocks[j].text)  # "X wrote on Twitter:" is the author's
         ):
             blocks[j].role, blocks[j].reason = "embed", "embedded post text"
-            adjacent = j > 0 and blocks[j - 1].line_end == blocks[j].line_start - 1
+            adjacent = j > 0 and _touching(blocks[j - 1], blocks[j])
             # a post of several paragraphs, opened by a line ending in a colon
             opened = j > 0 and blocks[j - 1].reason == "paragraph introduced by a colon"
             if not (adjacent or opened):
