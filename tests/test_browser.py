@@ -19,9 +19,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from helpers.analysis.tables import load_tables
 from helpers.paths import NOTEBOOKS_DIR, PROJ_ROOT
-from helpers.report import write_report
-from helpers.tables import load_tables
+from helpers.publish.report import write_report
 
 pytestmark = pytest.mark.browser
 

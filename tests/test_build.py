@@ -11,13 +11,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import helpers.build as build_module
-from helpers.build import build
-from helpers.cache import is_current
-from helpers.corpus import DocIds
+import helpers.build.stages as stages
+from helpers.analysis.tables import offset_mismatches
+from helpers.build.cache import is_current
+from helpers.build.pipeline import build
+from helpers.ingest.corpus import DocIds
 from helpers.paths import RAW_DIR
 from helpers.schema import COLUMNS, TABLES
-from helpers.tables import offset_mismatches
 
 GOOD = (
     "Turkey denies helping militants\n\nA former fighter told the magazine that the two "
@@ -126,7 +126,7 @@ def test_seed_corpus_whole_pipeline(tmp_path: Path) -> None:
     assert len(arts) == n_files == 5
     assert (arts["status"] == "ok").all()
     # totals two ways: words in the article text vs. words summed over body blocks
-    from helpers.clean import words
+    from helpers.ingest.clean import words
 
     per_block = (
         blocks[blocks["is_body"]]
@@ -234,7 +234,7 @@ def test_a_build_that_stops_leaves_the_previous_tables(monkeypatch, tmp_path: Pa
         raise RuntimeError("stopped")
 
     (raw / "zz_new.txt").write_text(GOOD, encoding="utf-8")  # every table would change
-    monkeypatch.setattr(build_module, "align", fail)
+    monkeypatch.setattr(stages, "align", fail)
     with pytest.raises(RuntimeError, match="stopped"):
         build(raw, out, progress=False)
     assert {p.name: p.read_bytes() for p in out.glob("*.parquet")} == before

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.clean import clean_lines, split_blocks
+from helpers.ingest.clean import clean_lines, split_blocks
 
 
 def roles(text: str) -> dict[int, str]:

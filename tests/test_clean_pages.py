@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.clean import clean_lines
+from helpers.ingest.clean import clean_lines
 
 PAGES = sorted((Path(__file__).parent / "fixtures" / "pages").glob("*.txt"))
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers.decode import UnreadableInput, decode_bytes, normalize_text
+from helpers.ingest.decode import UnreadableInput, decode_bytes, normalize_text
 
 SAMPLE = "Turkey’s “ally” — Kobanê, Erdoğan said: café."
 

@@ -9,10 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import helpers.engine as engine
-from helpers.annotate import annotate_documents
-from helpers.build import build, in_memory, read_articles
-from helpers.cache import is_current
+import helpers.build.engine as engine
+from helpers.annotate.article import annotate_documents
+from helpers.build.cache import is_current
+from helpers.build.pipeline import build
+from helpers.build.rows import in_memory, read_articles
 from helpers.paths import RAW_DIR
 from helpers.schema import TABLES
 
@@ -69,7 +70,7 @@ def test_a_new_pipeline_version_annotates_everything_again(
 ) -> None:
     out = tmp_path / "out"
     build(raw, out, progress=False)
-    monkeypatch.setattr("helpers.cache.pipeline_version", lambda: "a-changed-pipeline")
+    monkeypatch.setattr("helpers.build.cache.pipeline_version", lambda: "a-changed-pipeline")
     build(raw, out, progress=False)
     assert len(counted) == 4
     assert [p.name for p in (out / ".cache").iterdir()] == ["a-changed-pipeline"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.entities import aliases, describe, target_entities
-from helpers.nlp import get_nlp
+from helpers.annotate.entities import aliases, describe, target_entities
+from helpers.annotate.nlp import get_nlp
 
 
 def mentions(text: str) -> list[tuple[str, str, str]]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.evaluation import body_lines, entity_counts, quotes, sources
+from helpers.analysis.evaluation import body_lines, entity_counts, quotes, sources
 
 
 def test_body_line_scores(tmp_path: Path) -> None:

@@ -6,12 +6,14 @@ import pandas as pd
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from helpers.claims import claim_matrix, claims, match_claims
-from helpers.distinctive import fightin_words, tfidf_terms
-from helpers.labels import block_labels
-from helpers.nlp import get_nlp
-from helpers.reuse import reuse_tables
-from helpers.stance import caveat, hedge_survival, markers, stance_profile
+from helpers.across.caveats import hedge_survival
+from helpers.across.claims import claims, match_claims
+from helpers.across.distinctive import fightin_words, tfidf_terms
+from helpers.across.reuse import reuse_tables
+from helpers.analysis.framing import claim_matrix, stance_profile
+from helpers.annotate.labels import block_labels
+from helpers.annotate.nlp import get_nlp
+from helpers.annotate.stance import caveat, markers
 
 
 def test_markers_find_words_and_phrases_once() -> None:
@@ -197,7 +199,7 @@ def test_labels_from_the_parse() -> None:
 
 
 def test_reuse_scales_by_keeping_each_articles_closest_partners(monkeypatch) -> None:
-    import helpers.reuse as reuse
+    import helpers.across.reuse as reuse
 
     monkeypatch.setattr(reuse, "ALL_PAIRS_UP_TO", 3)
     base = "isis commanders told us to fear nothing at all because there was cooperation"

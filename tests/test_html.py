@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from helpers.clean import classify_blocks
-from helpers.html import html_blocks
+from helpers.ingest.clean import classify_blocks
+from helpers.ingest.html import html_blocks
 
 PAGE = """<html><head><meta property="og:site_name" content="Example Times"></head><body>
 <nav><a href="/">Home</a></nav>

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.metadata import byline_name, find_date, is_date_line, parse_date
+from helpers.ingest.metadata import byline_name, find_date, is_date_line, parse_date
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.naming import (
+from helpers.analysis.entities import (
     cooccurrence,
     displacy_payload,
     entity_graph,

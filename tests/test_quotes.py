@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers.quotes import find_quote_spans
+from helpers.annotate.quote_marks import find_quote_spans
 
 
 def quoted(text: str) -> list[str]:

@@ -22,16 +22,15 @@ from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
-import helpers.alignment as alignment
-import helpers.build as build_module
-import helpers.distinctive as distinctive
-import helpers.engine as engine
-import helpers.reuse as reuse
-from helpers.build import TableRows, build
-from helpers.corpus import inputs
-from helpers.paths import RAW_DIR
-from helpers.reuse import _passages, text_words
-from helpers.store import (
+import helpers.across.alignment as alignment
+import helpers.across.distinctive as distinctive
+import helpers.across.reuse as reuse
+import helpers.build.engine as engine
+import helpers.build.stages as stages
+from helpers.across.reuse import _passages, text_words
+from helpers.build.pipeline import build
+from helpers.build.store import (
+    TableRows,
     TableStore,
     TableWriter,
     read_table,
@@ -39,6 +38,8 @@ from helpers.store import (
     sorted_table,
     typed_schema,
 )
+from helpers.ingest.corpus import inputs
+from helpers.paths import RAW_DIR
 
 
 def naive_runs(a: list[str], b: list[str], n: int) -> set[tuple[int, int, int]]:
@@ -533,7 +534,7 @@ def test_cross_article_tables_a_few_articles_at_a_time_equal_all_at_once(
     tmp_path, monkeypatch
 ) -> None:
     whole = build(RAW_DIR, tmp_path / "whole", progress=False, use_cache=False)
-    monkeypatch.setattr(build_module, "CHUNK_DOCS", 1)
+    monkeypatch.setattr(stages, "CHUNK_DOCS", 1)
     monkeypatch.setattr(alignment, "VERSION_BATCH", 1)
     monkeypatch.setattr(alignment, "QUOTES_AT_ONCE", 1)
     monkeypatch.setattr(TableWriter, "ROW_GROUP_BYTES", 1)  # quotes aligned in parts too
@@ -565,17 +566,17 @@ def test_an_empty_table_is_one_empty_part_and_parts_keep_their_schema(tmp_path) 
 
 def test_tasks_read_a_table_file_by_path_or_as_bytes_alike(tmp_path) -> None:
     tables = build(RAW_DIR, tmp_path, progress=False)
-    text_tables = build_module.text_tables
-    by_path = build_module.task_tables(None, text_tables, tables.path("articles"))
-    as_bytes = build_module.task_tables(None, text_tables, tables.path("articles").read_bytes())
+    text_tables = stages.text_tables
+    by_path = stages.task_tables(None, text_tables, tables.path("articles"))
+    as_bytes = stages.task_tables(None, text_tables, tables.path("articles").read_bytes())
     assert by_path == as_bytes and set(by_path) == {"distinctive", "similarity", "passages"}
     store = TableStore(tmp_path / "written")  # by a worker sharing this machine's disk
-    assert build_module.task_tables(store.folder, text_tables, tables.path("articles")) == {}
+    assert stages.task_tables(store.folder, text_tables, tables.path("articles")) == {}
     assert {n: store.part(n).read_bytes() for n in by_path} == by_path
     files = [tables.path(n) for n in ("sentences", "mentions", "stance")]
-    claims = build_module.claim_tables(*files)["claims"]
+    claims = stages.claim_tables(*files)["claims"]
     pd.testing.assert_frame_equal(
-        claims, build_module.claim_tables(*(f.read_bytes() for f in files))["claims"]
+        claims, stages.claim_tables(*(f.read_bytes() for f in files))["claims"]
     )
     pd.testing.assert_frame_equal(claims, tables["claims"])
     assert engine.Engine("local", 2).shares_disk and engine.Engine("dask").shares_disk
@@ -589,7 +590,7 @@ def test_the_command_line_allocates_arrow_memory_with_the_c_library() -> None:
     script = (
         "import sys, helpers.__main__ as cli\n"
         "assert 'pyarrow' not in sys.modules\n"
-        "from helpers.memory import main_process_memory\n"
+        "from helpers.build.memory import main_process_memory\n"
         "main_process_memory()\n"
         "import pyarrow\n"
         "print(pyarrow.default_memory_pool().backend_name)\n"
@@ -608,7 +609,7 @@ def test_bench_reads_a_process_s_own_peak_not_the_parent_s_at_fork() -> None:
     ballast = np.ones(300 << 17)  # 300 MB held in this process while the child starts
     code = (
         "import resource\n"
-        "from helpers.bench import high_water_kb\n"
+        "from helpers.build.bench import high_water_kb\n"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, high_water_kb())\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -7,11 +7,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.alignment import compare
-from helpers.build import build
-from helpers.chain import _channel, relay_citations
-from helpers.nlp import get_nlp
-from helpers.sourcing import BlockDoc, Context
+from helpers.across.alignment import compare
+from helpers.across.chain import _channel, relay_citations
+from helpers.annotate.context import BlockDoc, Context
+from helpers.annotate.nlp import get_nlp
+from helpers.build.pipeline import build
 
 PARAGRAPHS_A = [
     "Turkey and the militants",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 
-from helpers.alignment import align_quotes, utterance_versions
-from helpers.voices import chain_layers, diff_html, most_relayed, quoted_share
+from helpers.across.alignment import align_quotes, utterance_versions
+from helpers.analysis.sourcing import chain_layers, diff_html, most_relayed, quoted_share
 
 ARTICLES = pd.DataFrame(
     {

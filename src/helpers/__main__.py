@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .memory import main_process_memory
-from .paths import FIGURES_DIR, PROCESSED_DIR, RAW_DIR
+from helpers.build.memory import main_process_memory
+from helpers.paths import FIGURES_DIR, PROCESSED_DIR, RAW_DIR
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,13 +58,13 @@ def main(argv: list[str] | None = None) -> int:
         if not args.raw_dir.is_dir():
             print(f"error: no such directory: {args.raw_dir}", file=sys.stderr)
             return 2
-        from .cache import is_current
-        from .schema import TABLES
+        from helpers.build.cache import is_current
+        from helpers.schema import TABLES
 
         if not args.no_cache and is_current(args.raw_dir, args.out, TABLES):
             print(f"up to date: {args.out} (input and pipeline unchanged)")
             return 0
-        from .build import build
+        from helpers.build.pipeline import build
 
         tables = build(
             args.raw_dir,
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "bench":
         import pandas as pd
 
-        from .bench import bench
+        from helpers.build.bench import bench
 
         results = pd.DataFrame(bench(args.words, args.n_process, args.engine))
         print(results.T.to_string())
@@ -93,12 +93,12 @@ def main(argv: list[str] | None = None) -> int:
             results.to_csv(args.csv, index=False)
         return 0
     if args.command == "report":
-        from .report import write_report
-        from .tables import load_tables
+        from helpers.analysis.tables import load_tables
+        from helpers.publish.report import write_report
 
         print(f"report -> {write_report(load_tables(), args.out)}")
         return 0
-    from .notebooks import run_notebooks
+    from helpers.publish.notebooks import run_notebooks
 
     run_notebooks([Path(n) for n in args.names] or None)
     return 0

@@ -7,7 +7,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 
-from .paths import LEXICON_DIR
+from helpers.paths import LEXICON_DIR
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,2 @@
+"""Analysis: the built tables summarised for each notebook (one module per notebook), and
+loading the tables."""

@@ -1,0 +1,288 @@
+"""Score the extractors against the hand annotation in ``data/annotations``.
+
+Each scorer returns a one-row summary (precision, recall, F1 or accuracy, counts) and the
+list of disagreements, so a reader can see both how far to trust a chart and where it errs.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.paths import DATA_DIR, RAW_DIR
+from helpers.text import fold
+
+ANNOTATION_DIR = DATA_DIR / "annotations"
+
+
+def read_annotations(folder: Path = ANNOTATION_DIR) -> dict[str, pd.DataFrame]:
+    return {
+        p.stem: pd.read_csv(p, dtype=str, keep_default_na=False)
+        for p in sorted(folder.glob("*.csv"))
+    }
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "precision": round(precision, 3),
+        "recall": round(recall, 3),
+        "f1": round(f1, 3),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+    }
+
+
+def body_lines(
+    blocks: pd.DataFrame,
+    gold: pd.DataFrame,
+    raw_dir: Path = RAW_DIR,
+) -> tuple[dict, pd.DataFrame]:
+    """Line-level content/chrome agreement over every non-blank annotated raw line."""
+    predicted = {
+        (b.doc_id, n): bool(b.is_body)
+        for b in blocks.itertuples()
+        for n in range(b.line_start, b.line_end + 1)
+    }
+    rows = []
+    for doc_id, spans in gold.groupby("doc_id"):
+        lines = (raw_dir / f"{doc_id}.txt").read_text(encoding="utf-8").split("\n")
+        for span in spans.itertuples():
+            for n in range(int(span.first), int(span.last) + 1):
+                if lines[n - 1].strip():
+                    rows.append(
+                        {
+                            "doc_id": doc_id,
+                            "line": n,
+                            "gold": span.is_body == "1",
+                            "predicted": predicted.get((doc_id, n), False),
+                            "text": lines[n - 1].strip()[:80],
+                        }
+                    )
+    table = pd.DataFrame(rows)
+    tp = int((table["gold"] & table["predicted"]).sum())
+    fp = int((~table["gold"] & table["predicted"]).sum())
+    fn = int((table["gold"] & ~table["predicted"]).sum())
+    misses = table[table["gold"] != table["predicted"]].reset_index(drop=True)
+    return {"task": "body lines", "unit": "raw line", "n": len(table), **_prf(tp, fp, fn)}, misses
+
+
+def entity_counts(mentions: pd.DataFrame, gold: pd.DataFrame) -> tuple[dict, pd.DataFrame]:
+    """Share of (article, study entity) mention counts that are exactly right."""
+    found = mentions[mentions["target"]].groupby(["doc_id", "entity"]).size()
+    table = gold.assign(gold=gold["count"].astype(int))
+    table["predicted"] = [
+        int(found.get((d, e), 0)) for d, e in zip(table["doc_id"], table["entity"], strict=True)
+    ]
+    exact = table["gold"] == table["predicted"]
+    summary = {
+        "task": "study-entity counts",
+        "unit": "(article, entity) count",
+        "n": len(table),
+        "accuracy": round(float(exact.mean()), 3),
+        "mean_abs_error": round(float((table["gold"] - table["predicted"]).abs().mean()), 3),
+    }
+    return summary, table.loc[~exact, ["doc_id", "entity", "gold", "predicted", "note"]]
+
+
+def _norm(text: str) -> str:
+    """Lower case, no diacritics, punctuation as spaces: for matching names and openings."""
+    return " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split())
+
+
+def _same_speaker(predicted: str, gold: str, alternatives: str) -> bool:
+    if not gold:
+        return predicted in {"", "unattributed"}
+    names = [gold, *[a for a in alternatives.split("|") if a]]
+    return _norm(predicted) in {_norm(n) for n in names}
+
+
+def quotes(predicted: pd.DataFrame, gold: pd.DataFrame) -> tuple[list[dict], pd.DataFrame]:
+    """Quote detection (matched on article, raw line and first words), then kind and speaker
+    accuracy on the matched quotes; speaker both as ``speaker`` and ``utterance_speaker``."""
+    pool = predicted.assign(norm=predicted["text"].map(_norm), line=predicted["line"].astype(int))
+    used: set[int] = set()
+    rows = []
+    for g in gold.itertuples():
+        start = _norm(g.starts_with)
+        hits = pool[
+            (pool["doc_id"] == g.doc_id)
+            & (pool["line"] == int(g.line))
+            & pool["norm"].str.startswith(start)
+            & ~pool.index.isin(used)
+        ]
+        match = hits.iloc[0] if len(hits) else None
+        if match is not None:
+            used.add(match.name)
+        rows.append(
+            {
+                "doc_id": g.doc_id,
+                "line": int(g.line),
+                "starts_with": g.starts_with,
+                "found": match is not None,
+                "gold_kind": g.kind,
+                "kind": None if match is None else match["kind"],
+                "gold_speaker": g.speaker,
+                "speaker": None if match is None else match["speaker"],
+                "speaker_ok": match is not None
+                and _same_speaker(match["speaker"], g.speaker, g.speaker_alternatives),
+                "utterance_speaker_ok": match is not None
+                and _same_speaker(match["utterance_speaker"], g.speaker, g.speaker_alternatives),
+            }
+        )
+    table = pd.DataFrame(rows)
+    extra = pool[~pool.index.isin(used)]
+    tp, fn, fp = int(table["found"].sum()), int((~table["found"]).sum()), len(extra)
+    found = table[table["found"]]
+    spoken = found[found["gold_kind"] != "scare"]
+    summaries = [
+        {"task": "quotes", "unit": "quotation", "n": len(table), **_prf(tp, fp, fn)},
+        {
+            "task": "quote kind",
+            "unit": "matched quotation",
+            "n": len(found),
+            "accuracy": round(float((found["kind"] == found["gold_kind"]).mean()), 3),
+        },
+        {
+            "task": "speaker",
+            "unit": "matched spoken quotation",
+            "n": len(spoken),
+            "accuracy": round(float(spoken["speaker_ok"].mean()), 3),
+        },
+        {
+            "task": "speaker (name agreed across relays)",
+            "unit": "matched spoken quotation",
+            "n": len(spoken),
+            "accuracy": round(float(spoken["utterance_speaker_ok"].mean()), 3),
+        },
+    ]
+    misses = table[
+        ~table["found"] | (table["kind"] != table["gold_kind"]) | ~table["speaker_ok"]
+    ].drop(columns=["utterance_speaker_ok"])
+    extras = extra.assign(
+        found=False,
+        starts_with=extra["text"].str[:40],
+        gold_kind="(none)",
+        gold_speaker="(not a quote in the annotation)",
+        speaker_ok=False,
+    )
+    columns = [
+        "doc_id",
+        "line",
+        "starts_with",
+        "found",
+        "gold_kind",
+        "kind",
+        "gold_speaker",
+        "speaker",
+        "speaker_ok",
+    ]
+    return summaries, pd.concat([misses, extras.reindex(columns=columns)], ignore_index=True)
+
+
+def _name_score(a: str, b: str) -> float:
+    """How surely two source names refer to the same source: 3 equal, 2 one inside the
+    other, else the share of content words they share (0 when none)."""
+    x, y = _norm(a), _norm(b)
+    if not x or not y:
+        return 0.0
+    if x == y:
+        return 3.0
+    if x in y or y in x:
+        return 2.0
+    stop = {"the", "a", "an", "of", "in", "and", "from"}
+    wx, wy = set(x.split()) - stop, set(y.split()) - stop
+    return len(wx & wy) / min(len(wx), len(wy)) if wx and wy else 0.0
+
+
+def sources(predicted: pd.DataFrame, gold: pd.DataFrame) -> tuple[dict, pd.DataFrame]:
+    """Recall (and precision) of attributed sources per article, with type accuracy."""
+    rows, matched_predicted = [], set()
+    for g in gold.itertuples():
+        mine = predicted[predicted["doc_id"] == g.doc_id].drop_duplicates("source")
+        names = [g.source, *[a for a in g.source_alternatives.split("|") if a]]
+        scores = mine["source"].map(lambda s, names=names: max(_name_score(s, n) for n in names))
+        # assign before filtering: a Series assigned to an empty frame would add rows
+        scored = mine.assign(score=scores)
+        hits = scored[scored["score"] >= 0.5].sort_values("score", ascending=False, kind="stable")
+        match = hits.iloc[0] if len(hits) else None
+        matched_predicted |= {(g.doc_id, s) for s in hits["source"]}
+        types = {g.source_type, *[t for t in g.type_alternatives.split("|") if t]}
+        rows.append(
+            {
+                "doc_id": g.doc_id,
+                "source": g.source,
+                "found": match is not None,
+                "gold_type": g.source_type,
+                "predicted": None if match is None else match["source"],
+                "type": None if match is None else match["source_type"],
+                "type_ok": match is not None and match["source_type"] in types,
+            }
+        )
+    table = pd.DataFrame(rows)
+    distinct = predicted.drop_duplicates(["doc_id", "source"])
+    unmatched = distinct[
+        [
+            (d, s) not in matched_predicted
+            for d, s in zip(distinct["doc_id"], distinct["source"], strict=True)
+        ]
+    ]
+    tp, fn, fp = int(table["found"].sum()), int((~table["found"]).sum()), len(unmatched)
+    found = table[table["found"]]
+    summary = {
+        "task": "sources",
+        "unit": "(article, source)",
+        "n": len(table),
+        **_prf(tp, fp, fn),
+        "accuracy": round(float(found["type_ok"].mean()), 3) if len(found) else 0.0,
+    }
+    extras = unmatched.assign(
+        found=False,
+        gold_type="(not in the annotation)",
+        predicted=unmatched["source"],
+        type=unmatched["source_type"],
+        type_ok=False,
+        source="",
+    )
+    misses = pd.concat(
+        [table[~table["found"] | ~table["type_ok"]], extras.reindex(columns=table.columns)],
+        ignore_index=True,
+    )
+    return summary, misses
+
+
+def evaluate(
+    tables: dict[str, pd.DataFrame], folder: Path = ANNOTATION_DIR, raw_dir: Path = RAW_DIR
+) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """Every score in one table, and the disagreements per task."""
+    gold = read_annotations(folder)
+    body, body_misses = body_lines(tables["blocks"], gold["body_lines"], raw_dir)
+    counts, count_misses = entity_counts(tables["mentions"], gold["entity_counts"])
+    quote_rows, quote_misses = quotes(tables["quotes"], gold["quotes"])
+    source_row, source_misses = sources(tables["sources"], gold["sources"])
+    summary = pd.DataFrame([body, counts, *quote_rows, source_row])
+    columns = [
+        "task",
+        "unit",
+        "n",
+        "precision",
+        "recall",
+        "f1",
+        "accuracy",
+        "mean_abs_error",
+        "tp",
+        "fp",
+        "fn",
+    ]
+    misses = {
+        "body lines": body_misses,
+        "entity counts": count_misses,
+        "quotes": quote_misses,
+        "sources": source_misses,
+    }
+    return summary.reindex(columns=columns), misses

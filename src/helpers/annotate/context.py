@@ -1,0 +1,259 @@
+"""What an article has named up to a point, and the body blocks it is read from.
+
+Pronouns, "the magazine", surnames and definite descriptions ("the officials") are
+resolved against the persons, outlets and speakers named before that point.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from spacy.tokens import Doc, Span, Token
+
+from helpers.annotate.speakers import (
+    DETERMINERS,
+    PERSON_PRONOUNS,
+    is_cue,
+    is_definite,
+    is_named,
+    lexicon,
+    naming_pattern,
+    speaker_phrase,
+    subject_of,
+)
+from helpers.text import fold
+
+_GROUP_PRONOUNS = {"they", "them"}
+
+
+UNATTRIBUTED = "unattributed"
+
+
+@dataclass
+class Attribution:
+    """Who an utterance or a piece of information is attributed to."""
+
+    surface: str = ""
+    cue: str = ""
+    speaker: str = UNATTRIBUTED
+    phrase: str = ""  # the whole subject phrase ("Celen's lawyer, Ali Aksoy")
+    cue_at: int = -1  # article offset of the cue word
+    inherited: bool = False  # taken from the quote before, not from a cue of its own
+
+
+@dataclass
+class Context:
+    """What the article has named up to a point, for resolving pronouns and short names."""
+
+    persons: list[tuple[int, str]] = field(default_factory=list)  # (offset, full name)
+    media: list[tuple[int, str]] = field(default_factory=list)
+    speakers: list[tuple[int, str]] = field(default_factory=list)  # (offset, canonical)
+    # the words of the sentences that name each person ("the former technician, dubbed …")
+    person_words: dict[str, set[str]] = field(default_factory=dict)
+    # sources described, not named: (offset, head word, phrase, plural)
+    described: list[tuple[int, str, str, bool]] = field(default_factory=list)
+    phrases: dict[str, list[str]] = field(default_factory=dict)  # canonical -> phrases
+    used_cues: set[int] = field(default_factory=set)
+
+    @property
+    def person_names(self) -> set[str]:
+        return {name for _, name in self.persons}
+
+    def speakers_before(self, at: int) -> list[str]:
+        return [name for pos, name in sorted(self.speakers) if pos < at]
+
+    def resolve(self, surface: str, head: Token | None, at: int, phrase: str = "") -> str:
+        """A canonical name for a speaker surface at article offset ``at``; the surface
+        itself when it cannot be resolved. A known name inside the whole subject phrase
+        wins ("the technician – dubbed “Sherko Omer” – said")."""
+        lex = lexicon()
+        for name in sorted(self.person_names, key=lambda n: (-len(n), n)):
+            possessor = f"{name}'s" in phrase or f"{name}’s" in phrase  # "Akar's critics"
+            if len(name.split()) > 1 and name in phrase and not possessor:
+                return name
+        named = naming_pattern().search(phrase)
+        if named:  # "one man, who gave his name as Mustafa"
+            self.persons.append((at, named.group("name")))
+            return named.group("name")
+        words = surface.split()
+        low = fold(surface)
+        earlier = self.speakers_before(at)
+        if low in PERSON_PRONOUNS:
+            # the person who spoke (or was named) last, or one described since
+            people = [(pos, s) for pos, s in sorted(self.speakers) if s in self.person_names]
+            people = people or list(self.persons)
+            people += [
+                (pos, p)
+                for pos, w, p, plural in self.described
+                if not plural and w in lex["person_nouns"]
+            ]
+            latest = max(((pos, s) for pos, s in people if pos < at), default=None)
+            return latest[1] if latest else UNATTRIBUTED
+        if low in _GROUP_PRONOUNS:
+            groups = [s for s in earlier if s not in self.person_names]
+            return groups[-1] if groups else UNATTRIBUTED
+        media = [name for pos, name in self.media if pos < at]
+        if head is not None and head.lemma_.lower() in lex["media_nouns"] and media:
+            return media[-1]
+        full = self._full_name(words[-1]) if words else None
+        if full and (len(words) == 1 or head is None or head.ent_type_ == "PERSON"):
+            return full
+        if (
+            head is not None
+            and head.lemma_.lower() in {*lex["person_nouns"], *lex["body_nouns"]}
+            and ((bool(words) and fold(words[0]) == "the") or is_definite(head))
+        ):
+            return self._antecedent(head, surface, earlier, at)
+        return surface
+
+    def _full_name(self, last: str) -> str | None:
+        matches = sorted(p for p in self.person_names if fold(p.split()[-1]) == fold(last))
+        return max(matches, key=len) if matches else None
+
+    def _antecedent(self, head: Token, surface: str, earlier: list[str], at: int) -> str:
+        """A definite description names an earlier source: "the officials" the officials
+        quoted before, else the person who spoke last or the source an earlier sentence
+        described with the same word, whichever came later."""
+        # the head word as written: "the official" is not "the officials"
+        word = re.compile(rf"(?<!\w){re.escape(fold(head.text))}(?!\w)")
+        named = [s for s in earlier if any(word.search(fold(p)) for p in self.phrases.get(s, [s]))]
+        if named:
+            return named[0]
+        # "the former member" is the person who spoke last and was described with one of
+        # its words ("the former technician"), or the "a senior official" an earlier
+        # sentence reported, whichever came later
+        key = fold(head.text)
+        content = set(fold(surface).split()) - DETERMINERS
+        people = [
+            (pos, s)
+            for pos, s in sorted(self.speakers)
+            if pos < at and s in self.person_names and content & self.person_words.get(s, set())
+        ]
+        described = [(pos, p) for pos, w, p, _ in self.described if pos < at and w == key]
+        if head.tag_ != "NN" or head.lemma_.lower() not in lexicon()["person_nouns"]:
+            people = []
+        latest = max([*people, *described], default=None)
+        return latest[1] if latest else surface
+
+    def note(self, attr: Attribution, at: int) -> None:
+        """Remember a resolved speaker at article offset ``at``."""
+        if attr.speaker == UNATTRIBUTED:
+            return
+        self.speakers.append((at, attr.speaker))
+        self.phrases.setdefault(attr.speaker, []).append(attr.phrase or attr.surface)
+        if attr.cue_at >= 0:
+            self.used_cues.add(attr.cue_at)
+
+
+def resolve_cue(found: tuple[str, Token, int] | None, ctx: Context, offset: int) -> Attribution:
+    """Attribution from a cue; ``offset`` is the block's offset in the article text."""
+    if found is None:
+        return Attribution()
+    cue, subject, at = found
+    surface, head, phrase = speaker_phrase(subject)
+    speaker = ctx.resolve(surface, head, offset + subject.idx, phrase)
+    return Attribution(surface=surface, cue=cue, speaker=speaker, phrase=phrase, cue_at=offset + at)
+
+
+@dataclass
+class BlockDoc:
+    """One body block of an article: its table values and its parsed doc."""
+
+    block_id: int
+    role: str
+    reason: str
+    start: int  # offset in the article text
+    line: int
+    wraps: list[int]
+    doc: Doc
+
+    @cached_property
+    def _scan(self) -> tuple[list[Token], list[Token]]:
+        """The block's attribution verbs and its subjects, in one pass over its tokens."""
+        cues, subjects = [], []
+        for token in self.doc:
+            if token.dep_ in {"nsubj", "nsubjpass"}:
+                subjects.append(token)
+            elif is_cue(token):
+                cues.append(token)
+        return cues, subjects
+
+    @property
+    def cues(self) -> list[Token]:
+        """The block's attribution verbs, found once and shared by every reader."""
+        return self._scan[0]
+
+    @property
+    def subjects(self) -> list[Token]:
+        return self._scan[1]
+
+    @cached_property
+    def text(self) -> str:
+        """The block's text, made once: ``Doc.text`` joins every token's text when read."""
+        return self.doc.text
+
+    def text_of(self, span: Span) -> str:
+        """``span.text``, cut from the block's text (a Span too joins its tokens' texts)."""
+        return self.text[span.start_char : span.end_char]
+
+    def line_of(self, char: int) -> int:
+        return self.line + sum(1 for w in self.wraps if w <= char)
+
+
+def sentence_words(doc: Doc, char: int) -> set[str]:
+    """The folded words of the sentence of ``doc`` that holds character ``char``."""
+    sent = next((s for s in doc.sents if s.start_char <= char < s.end_char), None)
+    return {fold(t.text) for t in sent} if sent is not None else set()
+
+
+def article_context(mentions: list[dict], blocks: list[BlockDoc]) -> Context:
+    """Persons and news outlets the article names, with their offsets: PERSON entities,
+    and proper-name subjects of attribution verbs the NER missed ("Muhammed Suad Çelen")."""
+    lex = lexicon()
+    media_names = {fold(m) for m in lex["source_type"]["news_media"]}
+    persons = [(m["start"], m["entity"]) for m in mentions if m["label"] == "PERSON"]
+    by_id = {block.block_id: block for block in blocks}
+    person_words: dict[str, set[str]] = {}
+    for m in mentions:
+        if m["label"] == "PERSON" and m["block_id"] in by_id:
+            block = by_id[m["block_id"]]
+            words = sentence_words(block.doc, m["start"] - block.start)
+            person_words.setdefault(m["entity"], set()).update(words)
+    nouns = {*lex["person_nouns"], *lex["body_nouns"]}
+    described = [
+        (block.start + token.idx, fold(token.text), speaker_phrase(token)[0], token.tag_ == "NNS")
+        for block in blocks
+        for token in block.subjects
+        if token.lemma_.lower() in nouns and (not is_definite(token) or is_named(token))
+    ]
+    for block in blocks:
+        for token in block.cues:
+            subject = subject_of(token)
+            if (
+                subject is None
+                or subject.pos_ != "PROPN"
+                or subject.ent_type_ in {"ORG", "GPE", "NORP"}
+            ):
+                continue
+            name = [subject]  # the name the subject heads: its flat/compound parts
+            while (
+                name[0].i > 0
+                and name[0].nbor(-1).pos_ == "PROPN"
+                and name[0].nbor(-1).is_title
+                and name[0].nbor(-1).head == subject
+            ):
+                name.insert(0, name[0].nbor(-1))
+            while name and name[0].lower_ in lex["name_titles"]:
+                name.pop(0)
+            if len(name) >= 2:
+                full = " ".join(t.text for t in name)
+                persons.append((block.start + name[0].idx, full))
+                person_words.setdefault(full, set()).update(fold(t.text) for t in subject.sent)
+    return Context(
+        persons=sorted(persons),
+        media=[(m["start"], m["entity"]) for m in mentions if fold(m["entity"]) in media_names],
+        described=described,
+        person_words=person_words,
+    )

@@ -1,0 +1,167 @@
+"""Study entities: entity-ruler patterns from the alias file, and context rules.
+
+The ruler runs before the statistical NER, so alias matches win and NER fills in the rest.
+``entity_rules`` then removes matches that only look like an entity: "IS"/"US" as a verb or
+pronoun in all-capitals text, names inside an embedded post's account line ("— Turkey
+Untold (@TurkeyUntold) …"); it relabels a capital used as the city ("in Ankara") and a
+language ("spoke in Turkish").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from helpers.ingest.clean import POST_ATTRIBUTION
+from helpers.lexicons import read_toml
+
+ENTITY_FILE = "entities.toml"
+
+
+@dataclass(frozen=True)
+class Alias:
+    entity: str
+    label: str
+    form: str
+    alias: str
+    target: bool
+
+    @property
+    def key(self) -> str:
+        return f"{self.entity}::{self.alias}"
+
+
+@cache
+def aliases() -> dict[str, Alias]:
+    """Every alias in the data file by its pattern id."""
+    found = {}
+    for entity in read_toml(ENTITY_FILE)["entity"]:
+        for item in entity["aliases"]:
+            alias = Alias(
+                entity["name"],
+                entity["label"],
+                item["form"],
+                item["text"],
+                bool(entity.get("target", False)),
+            )
+            found[alias.key] = alias
+    return found
+
+
+@cache
+def rules() -> dict:
+    return read_toml(ENTITY_FILE)["rules"]
+
+
+def target_entities() -> list[str]:
+    return sorted({a.entity for a in aliases().values() if a.target})
+
+
+def _token_pattern(words: list[str], upper: bool) -> list[dict]:
+    """Letters match exactly (or in capitals); punctuation and clitics by their norm."""
+    pattern = []
+    for word in words:
+        if any(ch.isalnum() for ch in word) and word not in {"'s", "’s"}:
+            pattern.append({"ORTH": word.upper() if upper else word})
+        else:
+            pattern.append({"NORM": word.replace("’", "'")})
+    return pattern
+
+
+def ruler_patterns(nlp: Language) -> list[dict]:
+    patterns = []
+    for alias in aliases().values():
+        words = [t.text for t in nlp.tokenizer(alias.alias)]
+        variants = {False} | ({True} if alias.alias.upper() != alias.alias else set())
+        for upper in sorted(variants):
+            patterns.append(
+                {"label": alias.label, "id": alias.key, "pattern": _token_pattern(words, upper)}
+            )
+    return patterns
+
+
+def _caps_context(doc: Doc) -> bool:
+    letters = [t.text for t in doc if t.is_alpha and len(t.text) > 1]
+    return len(letters) >= 3 and sum(w.isupper() for w in letters) / len(letters) >= 0.6
+
+
+def _keep_in_caps(span: Span) -> bool:
+    doc, r = span.doc, rules()
+    before = doc[span.start - 1].text.upper() if span.start > 0 else ""
+    after = doc[span.end].text.upper() if span.end < len(doc) else ""
+    return before in r["caps_group_before"] or after in r["caps_group_after"]
+
+
+def _modifies_noun(span: Span) -> bool:
+    nxt = span.doc[span.end] if span.end < len(span.doc) else None
+    return nxt is not None and nxt.pos_ in {"NOUN", "PROPN", "ADJ"}
+
+
+@Language.component("entity_rules")
+def entity_rules(doc: Doc) -> Doc:
+    """Drop alias matches that only look like the entity; relabel cities and languages."""
+    r = rules()
+    caps = _caps_context(doc)
+    account = POST_ATTRIBUTION.match(doc.text)
+    ents = []
+    for ent in doc.ents:
+        if account and ent.start_char < account.end("name"):
+            continue  # an account's display name, not a mention
+        if caps and ent.text in r["caps_ambiguous"] and not _keep_in_caps(ent):
+            continue
+        before = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+        if ent.text in r["metonym_cities"] and before in r["city_before"]:
+            ent = Span(doc, ent.start, ent.end, label="GPE", span_id=f"{ent.text}::city")
+        elif (
+            ent.text in r["languages"]
+            and before in r["language_before"]
+            and not _modifies_noun(ent)
+        ):
+            ent = Span(doc, ent.start, ent.end, label="LANGUAGE", span_id=f"{ent.text}::language")
+        ents.append(ent)
+    doc.ents = ents
+    return doc
+
+
+def add_entity_components(nlp: Language) -> None:
+    """Entity ruler (patterns from the alias file) before NER, context rules after it."""
+    ruler = nlp.add_pipe("entity_ruler", before="ner", config={"validate": True})
+    ruler.add_patterns(ruler_patterns(nlp))
+    nlp.add_pipe("entity_rules", after="ner")
+
+
+def describe(ent: Span) -> dict:
+    """Canonical entity, form and target flag of one entity span."""
+    alias = aliases().get(ent.ent_id_)
+    if alias:
+        return {
+            "entity": alias.entity,
+            "label": alias.label,
+            "form": alias.form,
+            "alias": alias.alias,
+            "target": alias.target,
+            "source": "alias",
+        }
+    if ent.ent_id_.endswith(("::city", "::language")):
+        name, kind = ent.ent_id_.split("::")
+        return {
+            "entity": name,
+            "label": ent.label_,
+            "form": kind,
+            "alias": name,
+            "target": False,
+            "source": "rule",
+        }
+    surface = re.sub(r"^(?:the|The)\s+|(?:'s|’s)$", "", ent.text).strip()
+    return {
+        "entity": surface,
+        "label": ent.label_,
+        "form": "name",
+        "alias": surface,
+        "target": False,
+        "source": "ner",
+    }

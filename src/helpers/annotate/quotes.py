@@ -1,0 +1,251 @@
+"""Quotations of one article with their speakers.
+
+Quote spans come from the marks (``helpers.annotate.quote_marks``), unmarked blockquotes and
+embedded posts from the block roles the cleaner gave. A quote's speaker comes from a cue in
+its sentence or the sentence that leads into it, the intro of a colon, the speaker of the
+quote it continues, or a headline's "‘quote’: speaker".
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span
+
+from helpers.annotate.context import (
+    UNATTRIBUTED,
+    Attribution,
+    BlockDoc,
+    Context,
+    resolve_cue,
+    sentence_words,
+)
+from helpers.annotate.quote_marks import QuoteSpan, find_quote_spans
+from helpers.annotate.speakers import cue_in, lexicon, looks_like_name, speaker_phrase
+from helpers.ingest.clean import POST_ATTRIBUTION
+
+_SPEAKER_FIELDS = ("speaker", "speaker_surface", "cue", "phrase", "cue_at")
+
+
+_MEDIA_LINK = re.compile(r"\s*\b(?:pic\.twitter\.com|t\.co)/\w+")
+
+
+def _split_second_half(text: str, quote: QuoteSpan, spans: list[QuoteSpan]) -> bool:
+    """“…,” he said, “and …”: the second half of a split quote continues the first."""
+    earlier = [s for s in spans if s.end < quote.start]
+    if not earlier:
+        return False
+    between = text[earlier[-1].end : quote.start]
+    return text[earlier[-1].end - 1] == "," and len(between) < 80 and "." not in between
+
+
+def _kind(text: str, quote: QuoteSpan, has_cue: bool, spans: list[QuoteSpan]) -> str:
+    lex = lexicon()
+    inner = quote.text(text).strip()
+    before = text[: max(0, quote.start - 1)]
+    lead = before[-30:].lower()
+    if any(re.search(rf"\b{re.escape(c)}\W*$", lead) for c in lex["nickname_cues"]):
+        return "scare"
+    if not has_cue and len(inner.split()) <= 4 and not quote.missing_open:
+        return "scare"
+    if _split_second_half(text, quote, spans):
+        return "direct"
+    opens_sentence = quote.start == 0 or re.search(r"(?:[.!?:…]|^)[\s\"“‘']*$", before)
+    return "partial" if inner[:1].islower() or not opens_sentence else "direct"
+
+
+def _author_voice(block: BlockDoc) -> bool:
+    """A paragraph in the author's own voice ends an unmarked blockquote."""
+    openers = lexicon()["blockquote"]["author_voice_openers"]
+    first = block.doc[0].lower_ if len(block.doc) else ""
+    return (
+        first in openers
+        or bool(block.cues)
+        or bool(re.search(r"\b(reportedly|allegedly|according to)\b", block.text, re.I))
+    )
+
+
+def article_quotes(blocks: list[BlockDoc], ctx: Context) -> list[dict]:
+    """Quotation rows of one article (offsets in the article text); updates ``ctx``."""
+    rows: list[dict] = []
+    previous: dict | None = None  # the last quote, for continuations
+    in_blockquote: Attribution | None = None
+    waiting: list[dict] = []  # quotes left open, whose speaker a later paragraph may name
+
+    def add(block: BlockDoc, start: int, end: int, text: str, kind: str, attr: Attribution) -> dict:
+        ctx.note(attr, block.start + start)
+        row = {
+            "block_id": block.block_id,
+            "line": block.line_of(start),
+            "start": block.start + start,
+            "end": block.start + end,
+            "text": text,
+            "speaker": attr.speaker,
+            "speaker_surface": attr.surface,
+            "cue": attr.cue,
+            "kind": kind,
+            "phrase": attr.phrase,
+            "cue_at": attr.cue_at,
+        }
+        rows.append(row)
+        return row
+
+    for index, block in enumerate(blocks):
+        text = block.text
+        if block.role == "embed":
+            continue  # posts are read with their attribution line below
+        spans = find_quote_spans(text)
+        # a subheading or the author's own paragraph ends an unmarked blockquote
+        continues = (
+            in_blockquote is not None
+            and block.role in {"body", "blockquote"}
+            and not _author_voice(block)
+        )
+        if not spans and (block.role == "blockquote" or continues):
+            attr = in_blockquote or _colon_intro(blocks[index - 1] if index else None, ctx)
+            previous = add(block, 0, len(text), text, "blockquote", attr)
+            in_blockquote = attr
+            continue
+        in_blockquote = None
+        skip = [(q.start - 1, q.end + 1) for q in spans]
+        if not spans or spans[0].start > 1:
+            waiting = []
+        for quote in spans:
+            attr = _attribute(block, quote, skip, ctx, previous, index, blocks)
+            kind = _kind(text, quote, bool(attr.cue), spans)
+            inner = quote.text(text).strip()
+            if kind == "scare":
+                attr = Attribution()
+                if looks_like_name(inner):  # a pseudonym: "dubbed “Sherko Omer”"
+                    name = inner.strip(" ,.;:")
+                    ctx.persons.append((block.start + quote.start, name))
+                    ctx.person_words.setdefault(name, set()).update(
+                        sentence_words(block.doc, quote.start)
+                    )
+            lead = len(quote.text(text)) - len(quote.text(text).lstrip())
+            previous = add(
+                block, quote.start + lead, quote.start + lead + len(inner), inner, kind, attr
+            )
+            # a quote running on from paragraphs that left it open: its speaker is theirs
+            if quote is spans[0] and quote.start <= 1 and attr.cue and not attr.inherited:
+                for row in waiting:
+                    row.update({k: previous[k] for k in _SPEAKER_FIELDS})
+                waiting = []
+            if quote.unclosed and (attr.inherited or not attr.cue):
+                waiting.append(previous)
+    rows += _posts(blocks, ctx)
+    return sorted(rows, key=lambda r: r["start"])
+
+
+def _colon_intro(intro: BlockDoc | None, ctx: Context) -> Attribution:
+    if intro is None or not intro.text.rstrip().endswith(":"):
+        return Attribution()
+    last = list(intro.doc.sents)[-1]
+    return resolve_cue(cue_in(last, [], len(intro.text), intro.cues), ctx, intro.start)
+
+
+def _attribute(
+    block: BlockDoc,
+    quote: QuoteSpan,
+    skip: list[tuple[int, int]],
+    ctx: Context,
+    previous: dict | None,
+    index: int,
+    blocks: list[BlockDoc],
+) -> Attribution:
+    doc = block.doc
+    sents = list(doc.sents)
+    around = [s for s in sents if s.start_char < quote.end + 1 and s.end_char > quote.start - 1]
+    near = quote.start if quote.missing_open else quote.end
+    for window in (around, _lead_in(sents, around, quote, block.text)):
+        for sent in window:
+            found = cue_in(sent, skip, near, block.cues, (quote.start, quote.end))
+            if found:
+                return resolve_cue(found, ctx, block.start)
+    # A paragraph-long quote with no cue of its own continues the previous one.
+    whole = quote.start <= 1 and quote.end >= len(block.text.rstrip(' ”"’')) - 1
+    adjacent = {block.block_id, blocks[index - 1].block_id if index else -1}
+    if (
+        previous is not None
+        and previous["speaker"] != UNATTRIBUTED
+        and (whole or quote.missing_open)
+        and previous["block_id"] in adjacent
+    ):
+        return Attribution(
+            surface=previous["speaker_surface"],
+            cue=previous["cue"],
+            speaker=previous["speaker"],
+            phrase=previous["phrase"],
+            cue_at=previous["cue_at"],
+            inherited=True,
+        )
+    return _headline_speaker(block, quote, ctx)
+
+
+def _headline_speaker(block: BlockDoc, quote: QuoteSpan, ctx: Context) -> Attribution:
+    """The speaker a headline names after a colon that follows its opening quotation
+    ("‘Turkey is helping Isis’: Kurdish commander speaks out")."""
+    if block.role != "headline" or quote.start > 1:
+        return Attribution()
+    after = re.match(r"[’'”\"]?\s*[:–—]\s*", block.text[quote.end :])
+    if after is None:
+        return Attribution()
+    at = quote.end + after.end()
+    chunk = next((c for c in block.doc.noun_chunks if c.start_char == at), None)
+    if chunk is None:
+        return Attribution()
+    surface, head, phrase = speaker_phrase(chunk.root)
+    speaker = ctx.resolve(surface, head, block.start + at, phrase)
+    return Attribution(surface, "headline", speaker, phrase, block.start + at)
+
+
+def _lead_in(sents: list[Span], around: list[Span], quote: QuoteSpan, text: str) -> list[Span]:
+    """The sentence before a quote that opens a sentence (its lead-in), if any."""
+    if not around:
+        return []
+    first = sents.index(around[0])
+    opens = not text[around[0].start_char : quote.start].strip(" “\"‘'")
+    return [sents[first - 1]] if opens and first > 0 else []
+
+
+def _posts(blocks: list[BlockDoc], ctx: Context) -> list[dict]:
+    """Embedded social-media posts: the text above each account line is the quote."""
+    rows = []
+    for index, block in enumerate(blocks):
+        match = POST_ATTRIBUTION.match(block.text)
+        if block.reason != "embedded post attribution line" or not match:
+            continue
+        body = []
+        j = index - 1
+        while (
+            j >= 0
+            and blocks[j].role == "embed"
+            and blocks[j].reason != "embedded post attribution line"
+        ):
+            body.insert(0, blocks[j])
+            j -= 1
+        if not body:
+            continue
+        attr = Attribution(
+            surface=match.group("handle"),
+            cue="embedded post",
+            speaker=match.group("name").strip(),
+            phrase=match.group("handle"),
+        )
+        ctx.note(attr, body[0].start)
+        rows.append(
+            {
+                "block_id": body[0].block_id,
+                "line": body[0].line,
+                "start": body[0].start,
+                "end": body[-1].start + len(body[-1].text),
+                "text": _MEDIA_LINK.sub("", "\n".join(b.text for b in body)).strip(),
+                "speaker": attr.speaker,
+                "speaker_surface": attr.surface,
+                "cue": attr.cue,
+                "kind": "tweet",
+                "phrase": attr.phrase,
+                "cue_at": body[0].start,
+            }
+        )
+    return rows

@@ -1,0 +1,257 @@
+"""Who speaks, read from the dependency parse: attribution verbs, their subjects, and the
+speaker phrase a subject heads.
+
+A speaker is the subject of the nearest attribution verb outside the quote, the object of
+"according to", or an inverted subject ("…,” reported Newsweek"). Resolving what the
+phrase refers to is ``helpers.annotate.context``'s job.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from functools import cache
+
+from spacy.tokens import Span, Token
+
+from helpers.annotate.entities import describe
+from helpers.lexicons import read_toml
+
+_DASHES = {"-", "--", "–", "—"}
+
+
+DEFINITE = {"the", "this", "that", "his", "her", "their", "its"}
+
+
+DETERMINERS = DEFINITE | {"a", "an"}
+
+
+PERSON_PRONOUNS = {"he", "she", "him", "her"}
+
+
+# A passive subject is the addressee ("Austin was asked"); a passive speaker is its agent.
+_SUBJECT_DEPS = {"nsubj"}
+
+
+_CUT_DEPS = {"relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "prep"}
+
+
+_CALENDAR = {
+    name.lower()
+    for name in (
+        *calendar.month_name[1:],
+        *calendar.month_abbr[1:],
+        *calendar.day_name,
+        *calendar.day_abbr,
+    )
+}
+
+
+@cache
+def lexicon() -> dict:
+    return read_toml("attribution.toml")
+
+
+def is_cue(token: Token) -> bool:
+    lex = lexicon()
+    lemma = token.lemma_.lower()
+    if token.pos_ not in {"VERB", "AUX"} or lemma not in lex["speech_verbs"]:
+        return False
+    particle = lex["particle_verbs"].get(lemma)
+    if particle and not any(c.dep_ == "prt" and c.lower_ == particle for c in token.children):
+        return False
+    if lemma in lex["silent_cues"] and (
+        any(c.dep_ == "neg" for c in token.children)
+        or (token.dep_ == "xcomp" and token.head.lemma_.lower() in lex["refusal_verbs"])
+    ):
+        return False
+    if lemma in lex["clause_verbs"]:  # "maintained that …", not "maintain zones"
+        return any(c.dep_ in {"ccomp", "xcomp"} for c in token.children)
+    return True
+
+
+@cache
+def naming_pattern() -> re.Pattern:
+    cues = "|".join(re.escape(c) for c in lexicon()["naming_cues"])
+    name = r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}"
+    return re.compile(rf"\b(?:{cues})\s+[“\"‘']?(?P<name>{name})")
+
+
+def is_definite(noun: Token) -> bool:
+    """A description that points back: "the official", "their spokesman"."""
+    return any(c.dep_ in {"det", "poss"} and c.lower_ in DEFINITE for c in noun.children)
+
+
+def is_named(noun: Token) -> bool:
+    """A name, not a description, despite its article: "The Foreign Ministry"."""
+    return any(c.dep_ in {"compound", "nmod"} and c.pos_ == "PROPN" for c in noun.children)
+
+
+def cue_words(verb: Token) -> str:
+    """The cue as written, with its particle ("pointed out")."""
+    return " ".join([verb.text, *(c.text for c in verb.children if c.dep_ == "prt")])
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The subject of a cue verb, climbing from "saying …" and "went on to say …"."""
+    node = verb
+    for _ in range(3):
+        # the subject nearest the verb: "Damascus, SANA – The Ministry affirmed" has two
+        subjects = [c for c in node.children if c.dep_ in _SUBJECT_DEPS]
+        if subjects:
+            child = max(subjects, key=lambda c: (c.i < node.i, c.i if c.i < node.i else -c.i))
+            # "a technician who said": the person the relative clause describes
+            return (
+                node.head if child.tag_ == "WP" and node.dep_ == "relcl" else _past_dateline(child)
+            )
+        for child in node.children:
+            if child.dep_ == "agent":
+                objs = [g for g in child.children if g.dep_ == "pobj"]
+                if objs:
+                    return objs[0]
+        if not (node.tag_ == "VBG" or node.dep_ in {"xcomp", "conj"}) or node.head is node:
+            break
+        node = node.head
+    # "…,” reported Newsweek: an inverted subject the parser took for an object.
+    after = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    if (
+        after is not None
+        and after.head == verb
+        and after.dep_ in {"dobj", "attr", "npadvmod"}
+        and (after.pos_ == "PROPN" or after.lower_ in PERSON_PRONOUNS)
+    ):
+        return after
+    return None
+
+
+def _past_dateline(subject: Token) -> Token:
+    """The subject past a wire dateline: in "ISTANBUL (Reuters) - Turkey rejected …" the
+    parser takes the dateline's place for the subject and the real one for its apposition."""
+    if subject.i != subject.sent.start:
+        return subject
+    dash = next((t for t in subject.subtree if t.i > subject.i and t.text in _DASHES), None)
+    after = [c for c in subject.children if dash is not None and c.dep_ == "appos" and c.i > dash.i]
+    return after[0] if after else subject
+
+
+def speaker_phrase(token: Token) -> tuple[str, Token, str]:
+    """(name, head, phrase): a person's name inside the subject phrase, a named
+    organisation by its canonical name, else the noun phrase itself ("Kurds in Kobani")."""
+    doc = token.doc
+    whole = doc[token.left_edge.i : token.right_edge.i + 1]
+    phrase = _trim(whole)
+    # "Akar's critics": a possessor is not the speaker
+    people = [e for e in phrase.ents if e.label_ == "PERSON" and e.root.dep_ != "poss"]
+    if people:
+        end = people[-1].end  # NER may stop short: "Polat" of "Polat Can"
+        while (
+            end < len(doc)
+            and doc[end].is_title
+            and doc[end].is_alpha
+            and not doc[end].is_sent_start
+            and doc[end].ent_type_ in {"", "PERSON"}
+        ):
+            end += 1
+        return doc[people[-1].start : end].text, people[-1].root, whole.text
+    ent = next((e for e in doc.ents if e.start <= token.i < e.end), None)
+    if ent is not None and ent.label_ in {"ORG", "GPE"}:
+        return describe(ent)["entity"], token, whole.text
+    keep = [token]
+    stack = [
+        c
+        for c in token.children
+        if c.dep_ not in _CUT_DEPS or (c.dep_ == "prep" and c.lower_ in {"in", "of", "from"})
+    ]
+    while stack:
+        node = stack.pop()
+        keep.append(node)
+        stack.extend(node.children)
+    words = sorted(keep, key=lambda t: t.i)
+    core = _trim(doc[words[0].i : words[-1].i + 1])
+    return canonical_phrase(core), token, whole.text
+
+
+def _trim(span: Span) -> Span:
+    """Drop leading dates and punctuation ("August - US officials") and brackets."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (
+        doc[start].ent_type_ in {"DATE", "TIME"}
+        or doc[start].is_punct
+        or doc[start].like_num
+        or doc[start].lower_ in _CALENDAR
+    ):
+        start += 1
+    for token in doc[start:end]:
+        if token.text == "(":
+            end = token.i
+            break
+    while end > start and doc[end - 1].is_punct:
+        end -= 1
+    return doc[start:end] if end > start else span
+
+
+def canonical_phrase(span: Span) -> str:
+    """A phrase with each place name in its canonical spelling."""
+    text, base = span.text, span.start_char
+    out, last = [], 0
+    for ent in span.ents:
+        info = describe(ent)
+        # place spellings only: "Kurds in Kobane" -> "Kurds in Kobani"
+        if info["source"] == "alias" and info["form"] == "name" and info["label"] == "GPE":
+            out += [text[last : ent.start_char - base], info["entity"]]
+            last = ent.end_char - base
+    out.append(text[last:])
+    return "".join(out).strip(" ,–—-")
+
+
+def phrase_source(span: Span) -> tuple[str, Token] | None:
+    """("according to", X) for "according to X", "a report by X" and the like."""
+    lowered = span.text.lower()
+    for phrase in lexicon()["phrases"]:
+        if phrase not in lowered:  # cheap test first: most sentences have none
+            continue
+        words = phrase.split()
+        for token in span:
+            if token.lower_ != words[-1] or token.i < len(words) - 1:
+                continue
+            before = [token.doc[token.i - k].lower_ for k in range(len(words) - 1, 0, -1)]
+            objs = [c for c in token.children if c.dep_ == "pobj"]
+            if before == words[:-1] and objs:
+                return phrase, objs[0]
+    return None
+
+
+def cue_in(
+    span: Span,
+    skip: list[tuple[int, int]],
+    near: int,
+    candidates: list[Token],
+    quote: tuple[int, int] | None = None,
+) -> tuple[str, Token, int] | None:
+    """(cue, subject, cue offset) closest to character ``near`` in ``span``, outside
+    quoted text; ``candidates`` are the block's cue verbs (``BlockDoc.cues``). With the
+    ``quote``'s character span, a cue whose clause holds the quoted words wins over a
+    nearer one ("Ankara says it targets “terrorists”, while Washington warns …")."""
+    impersonal = lexicon()["impersonal_subjects"]
+    quoted = [t for t in span if quote[0] <= t.idx < quote[1]] if quote else []
+    cues = []
+    for token in candidates:
+        if not span.start <= token.i < span.end or any(a <= token.idx < b for a, b in skip):
+            continue
+        subject = subject_of(token)
+        if subject is not None and subject.lower_ not in impersonal:
+            governs = any(token in t.ancestors for t in quoted)
+            cues.append((not governs, abs(token.idx - near), cue_words(token), subject, token.idx))
+    if cues:
+        *_, cue, subject, at = min(cues, key=lambda c: c[:2])
+        return cue, subject, at
+    found = phrase_source(span)
+    if found and not any(a <= found[1].idx < b for a, b in skip):
+        return found[0], found[1], found[1].idx
+    return None
+
+
+def looks_like_name(text: str) -> bool:
+    words = text.strip(" ,.;:").split()
+    return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words)

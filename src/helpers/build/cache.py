@@ -1,0 +1,95 @@
+"""Per-document results cached by the raw file's sha256 and the pipeline version.
+
+The version is a hash of everything that shapes a document's results: the package's code,
+its data files (lexicons, patterns), and the spaCy and model versions. Change any of them
+and every document is processed again; change nothing and a rebuild reads the cache. A
+stamp of the whole input lets an unchanged rebuild stop before loading anything heavy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+from functools import cache
+from importlib.metadata import version
+from pathlib import Path
+
+from helpers.annotate.nlp import MODEL
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+
+
+@cache
+def pipeline_version() -> str:
+    digest = hashlib.sha256()
+    for path in sorted([*PACKAGE_DIR.rglob("*.py"), *(PACKAGE_DIR / "data").glob("*")]):
+        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
+        digest.update(path.read_bytes())
+    digest.update(f"spacy {version('spacy')} {MODEL} {version(MODEL)}".encode())
+    return digest.hexdigest()[:16]
+
+
+STAMP = ".build-stamp"
+
+
+def input_fingerprint(raw_dir: Path) -> str:
+    """Pipeline version plus the name and bytes of every file in the raw folder."""
+    digest = hashlib.sha256(pipeline_version().encode())
+    for name in sorted(os.listdir(raw_dir)):  # names: a Path per file holds ~900 bytes
+        path = raw_dir / name
+        digest.update(name.encode())
+        if path.is_symlink():
+            digest.update(str(path.readlink()).encode())  # never read outside the folder
+        elif path.is_file():
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def is_current(raw_dir: Path, out_dir: Path, tables: tuple[str, ...]) -> bool:
+    """The tables in ``out_dir`` were built from exactly this input by this pipeline."""
+    stamp = out_dir / STAMP
+    return (
+        stamp.exists()
+        and all((out_dir / f"{t}.parquet").exists() for t in tables)
+        and stamp.read_text() == input_fingerprint(raw_dir)
+    )
+
+
+def clear_stamp(out_dir: Path) -> None:
+    """Tables being replaced are current for no input."""
+    (out_dir / STAMP).unlink(missing_ok=True)
+
+
+def write_stamp(raw_dir: Path, out_dir: Path) -> None:
+    (out_dir / STAMP).write_text(input_fingerprint(raw_dir))
+
+
+class DocCache:
+    """One pickle per document under ``<dir>/<pipeline version>/``; older versions are
+    removed when a new one is opened."""
+
+    def __init__(self, root: Path) -> None:
+        self.dir = root / pipeline_version()
+        if root.exists():
+            for old in root.iterdir():
+                if old.is_dir() and old != self.dir:
+                    shutil.rmtree(old)
+        self.dir.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, sha256: str) -> Path:
+        return self.dir / f"{sha256}.pkl"
+
+    def get(self, sha256: str) -> dict | None:
+        path = self._path(sha256)
+        if not path.exists():
+            return None
+        with path.open("rb") as fh:
+            return pickle.load(fh)
+
+    def put(self, sha256: str, result: dict) -> None:
+        tmp = self._path(sha256).with_suffix(".tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(self._path(sha256))  # never a half-written entry

@@ -1,0 +1,109 @@
+"""Figures of the sourcing notebook: source types, quote fidelity, the attribution chain."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import networkx as nx
+import pandas as pd
+import seaborn as sns
+from matplotlib.lines import Line2D
+
+from helpers.figures.save import CATEGORY_PALETTE
+
+
+def source_type_bars(counts: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
+    """Stacked bars: attributions per outlet by source type."""
+    wide = counts.pivot_table(
+        index="outlet", columns="source_type", values="n", aggfunc="sum", fill_value=0
+    )
+    fig, ax = plt.subplots(figsize=(9, 0.8 + 0.55 * len(wide)))
+    colors = [CATEGORY_PALETTE[i % len(CATEGORY_PALETTE)] for i in range(len(wide.columns))]
+    wide.plot.barh(stacked=True, ax=ax, width=0.7, color=colors)
+    ax.set(
+        title="Whom each outlet attributes information to",
+        xlabel="Attributions (quotes, reported speech, 'according to', embeds)",
+        ylabel="",
+    )
+    ax.invert_yaxis()
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
+    return fig, counts
+
+
+def fidelity_heatmap(matrix: pd.DataFrame, texts: pd.Series) -> tuple[plt.Figure, pd.DataFrame]:
+    """Utterance x outlet: how faithfully each outlet renders each shared quote."""
+    labels = [f"{u}: {texts[u][:45]}…" for u in matrix.index]
+    fig, ax = plt.subplots(figsize=(2.0 + 1.3 * len(matrix.columns), 1.0 + 0.5 * len(matrix)))
+    sns.heatmap(
+        matrix,
+        ax=ax,
+        annot=True,
+        fmt=".2f",
+        cmap="viridis",
+        vmin=0.5,
+        vmax=1,
+        cbar_kws={"label": "Fidelity to the reference version (1 = verbatim)"},
+        yticklabels=labels,
+    )
+    ax.set(title="Do the words survive the relay?", xlabel="", ylabel="")
+    ax.tick_params(axis="y", labelsize=8)
+    plt.setp(ax.get_xticklabels(), rotation=20, ha="right")
+    return fig, matrix.reset_index().melt(id_vars="utterance_id", value_name="fidelity")
+
+
+def chain_plot(graph: nx.DiGraph, layers: dict[str, int]) -> tuple[plt.Figure, pd.DataFrame]:
+    """The attribution chain, left to right: outlets, relays, speakers."""
+    pos = layered_positions(layers)
+    tallest = max(pd.Series(layers).value_counts().max(), 4)
+    fig, ax = plt.subplots(figsize=(13, 1.5 + 0.6 * tallest))
+    styles = {
+        "republishes": ("#D55E00", "dashed"),
+        "cites": ("#0072B2", "solid"),
+        "quotes": ("#009E73", "solid"),
+        "embeds": ("#CC79A7", "dotted"),
+    }
+    for relation, (color, style) in styles.items():
+        edges = [(u, v) for u, v, d in graph.edges(data=True) if d["relation"] == relation]
+        widths = [1 + graph.edges[e]["articles"] for e in edges]
+        nx.draw_networkx_edges(
+            graph,
+            pos,
+            edgelist=edges,
+            ax=ax,
+            edge_color=color,
+            style=style,
+            width=widths,
+            arrowsize=12,
+            node_size=300,
+        )
+    nx.draw_networkx_nodes(
+        graph, pos, ax=ax, node_color="#f0f0f0", node_size=300, edgecolors="#888888"
+    )
+    nx.draw_networkx_labels(
+        graph,
+        pos,
+        ax=ax,
+        font_size=7,
+        labels={n: n if len(n) <= 28 else n[:26] + "…" for n in graph},
+        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1},
+    )
+    ax.set_title("Who relays whom: outlet → credited/cited outlet → speaker")
+    handles = [Line2D([0], [0], color=c, linestyle=ls, label=r) for r, (c, ls) in styles.items()]
+    ax.legend(
+        handles=handles, loc="lower center", bbox_to_anchor=(0.5, -0.12), ncols=4, frameon=False
+    )
+    ax.axis("off")
+    # explicit columns: attribute order in to_pandas_edgelist follows a set
+    edges = nx.to_pandas_edgelist(graph)[["source", "target", "relation", "articles"]]
+    return fig, edges.sort_values(["source", "target"], ignore_index=True)
+
+
+def layered_positions(layers: dict[str, int]) -> dict[str, tuple[float, float]]:
+    """Columns by layer, nodes sorted by name top to bottom (stable across runs)."""
+    columns: dict[int, list[str]] = {}
+    for node, layer in sorted(layers.items(), key=lambda item: (item[1], item[0].lower())):
+        columns.setdefault(layer, []).append(node)
+    return {
+        node: (float(layer), -(i - (len(nodes) - 1) / 2))
+        for layer, nodes in columns.items()
+        for i, node in enumerate(nodes)
+    }

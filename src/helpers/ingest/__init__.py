@@ -1,0 +1,1 @@
+"""Ingest: a raw folder -> articles (decoded, with metadata) and their classified blocks."""

@@ -1,0 +1,1 @@
+"""Publish: executing the notebooks and writing the report."""

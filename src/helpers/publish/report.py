@@ -1,0 +1,204 @@
+"""A self-contained HTML report: findings written from the tables, the key figures with
+their captions, the corpus table, and the methods with the kit's own measured accuracy."""
+
+from __future__ import annotations
+
+import base64
+import html
+from io import BytesIO
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+from PIL import Image
+
+from helpers.across.claims import claims
+from helpers.analysis.corpus import corpus_summary
+from helpers.analysis.entities import naming_choices
+from helpers.analysis.evaluation import evaluate
+from helpers.analysis.framing import claim_matrix
+from helpers.analysis.sourcing import chain_graph
+from helpers.ingest.corpus import outlet_labels
+from helpers.paths import FIGURES_DIR
+
+KEY_FIGURES = [
+    "01-timeline",
+    "02-naming-choices",
+    "03-attribution-chain",
+    "03-fidelity",
+    "04-stance",
+    "04-claims",
+    "04-reuse",
+    "02-mention-rates",
+]
+IMAGE_WIDTH = 1400  # pixels: sharp at report width, a fraction of the 300 dpi file
+
+
+def _esc(value: object) -> str:
+    return html.escape(str(value))
+
+
+def _listing(names: list[str]) -> str:
+    names = sorted(names)
+    if len(names) <= 1:
+        return "".join(names) or "none"
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def findings(t: dict[str, pd.DataFrame]) -> list[str]:
+    """Short statements, every number read from the tables."""
+    articles = t["articles"]
+    ok = articles[articles["status"] == "ok"]
+    labels = outlet_labels(articles)
+    out = []
+    dates = ok["published"].dropna().sort_values()
+    span = f", published {dates.iloc[0]} to {dates.iloc[-1]}" if len(dates) else ""
+    out.append(
+        f"{len(ok)} articles from {labels[ok['doc_id']].nunique()} outlets"
+        f"{span}; {int(ok['n_words'].sum()):,} words of article text after cleaning; "
+        f"{int((articles['status'] != 'ok').sum())} files rejected."
+    )
+    choices = naming_choices(t["mentions"], articles)
+    group = choices[choices["group"] == "What the group is called"]
+    if len(group):
+        top = group.sort_values(["outlet", "n"], ascending=[True, False]).groupby("outlet").head(1)
+        parts = [f"{r.outlet} mostly writes “{r.choice}” ({r.share:.0%})" for r in top.itertuples()]
+        out.append("Naming the group: " + "; ".join(parts) + ".")
+    versions = t["utterances"]
+    if len(versions):
+        counts = versions.groupby("utterance_id")["doc_id"].nunique()
+        top_id = sorted(counts.index[counts == counts.max()])[0]
+        group = versions[versions["utterance_id"] == top_id]
+        reference = group[group["reference"]].iloc[0]
+        words = " ".join(reference["text"].split()[:12])
+        low = group.sort_values(["fidelity", "outlet"]).iloc[0]
+        out.append(
+            f"The most relayed quotation, “{words}…”, appears in {counts.max()} "
+            f"outlets; the least faithful version ({low['outlet']}, fidelity "
+            f"{low['fidelity']:.2f}) shows: {low['changes']}."
+        )
+    chain = t["chain"]
+    if len(chain):
+        graph = chain_graph(chain[chain["relation"] != "embeds"])
+        if nx.is_directed_acyclic_graph(graph) and graph.number_of_edges():
+            path = nx.dag_longest_path(graph, weight="articles")  # the best-travelled
+            out.append("Main attribution chain: " + " → ".join(path) + ".")
+    caveats = t["caveats"]
+    if len(caveats):
+        by = caveats.assign(outlet=caveats["doc_id"].map(labels)).groupby("status")["outlet"]
+        original = caveats["original"].iloc[0]
+        parts = [
+            f"{_listing(list(by.get_group(s)))} {verb}"
+            for s, verb in [
+                ("kept", "keep"),
+                ("softened", "soften"),
+                ("dropped", "drop"),
+                ("not relayed", "do not relay"),
+            ]
+            if s in by.groups
+        ]
+        out.append(f"{original}'s verification caveat: " + "; ".join(parts) + " it.")
+    matrix = claim_matrix(t["claims"], sorted(ok["doc_id"])).rename(columns=labels)
+    wording = {c["id"]: c["wording"] for c in claims()}
+    for claim_id, row in matrix.iterrows():
+        asserted = [o for o, s in row.items() if s == "asserted"]
+        if asserted:
+            out.append(
+                f"“{wording[claim_id]}” is asserted as fact by {_listing(asserted)}; "
+                f"absent from {sum(row == 'absent')} of {len(row)} articles."
+            )
+    sims = t["similarity"]
+    if len(sims) and sims["share_of_a_in_b"].max() > 0:
+        top = sims.sort_values(["share_of_a_in_b", "doc_a"], ascending=[False, True]).iloc[0]
+        out.append(
+            f"Largest text reuse: {top['share_of_a_in_b']:.0%} of "
+            f"{labels[top['doc_a']]}'s words appear in passages shared with "
+            f"{labels[top['doc_b']]}."
+        )
+    return out
+
+
+def _image(path: Path) -> str:
+    """The PNG scaled to report width, as a data URI (the report is one file)."""
+    with Image.open(path) as img:
+        if img.width > IMAGE_WIDTH:
+            img = img.resize(
+                (IMAGE_WIDTH, round(img.height * IMAGE_WIDTH / img.width)), Image.Resampling.LANCZOS
+            )
+        buffer = BytesIO()
+        img.save(buffer, format="PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _table(frame: pd.DataFrame) -> str:
+    return frame.to_html(index=False, border=0, classes="data", na_rep="", escape=True)
+
+
+STYLE = """
+body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:62rem;margin:2rem auto;
+padding:0 1rem;line-height:1.5;color:#222}
+h1{font-size:1.7rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd}
+figure{margin:1.5rem 0}figure img{max-width:100%;height:auto;display:block}
+figcaption{font-size:.9rem;color:#444}
+table.data{border-collapse:collapse;font-size:.85rem;width:100%;display:block;overflow-x:auto}
+table.data th,table.data td{padding:.25rem .5rem;border-bottom:1px solid #eee;text-align:left}
+.note{font-size:.9rem;color:#555}
+"""
+
+
+def build_report(t: dict[str, pd.DataFrame], figures_dir: Path = FIGURES_DIR) -> str:
+    """The report as one HTML string (deterministic: no dates, no random ids)."""
+    manifest = pd.read_csv(figures_dir / "manifest.csv", dtype=str, keep_default_na=False)
+    manifest = manifest.set_index("id")
+    summary = corpus_summary(t["articles"], t["blocks"])
+    scores, _ = evaluate(t)
+    parts = [
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>Coverage comparison report</title><style>{STYLE}</style></head><body>",
+        "<h1>How the outlets covered the story</h1>",
+        "<p class='note'>Generated by <code>python -m helpers report</code> from the "
+        "tables in <code>data/processed/</code>; every number below is read from them."
+        "</p>",
+        "<h2>Findings</h2><ul>",
+    ]
+    parts += [f"<li>{_esc(f)}</li>" for f in findings(t)]
+    parts.append("</ul><h2>Figures</h2>")
+    for fig_id in KEY_FIGURES:
+        if fig_id not in manifest.index or not (figures_dir / f"{fig_id}.png").exists():
+            continue
+        row = manifest.loc[fig_id]
+        parts.append(
+            f"<figure id='{_esc(fig_id)}'><img src='{_image(figures_dir / f'{fig_id}.png')}'"
+            f" alt='{_esc(row['title'])}'><figcaption><b>{_esc(row['title'])}.</b> "
+            f"{_esc(row['caption'])} Source: {_esc(row['source'])}. Notebook "
+            f"<code>{_esc(row['notebook'])}</code>.</figcaption></figure>"
+        )
+    columns = ["outlet", "published", "published_month", "n_words", "lines_kept", "lines_dropped"]
+    parts += ["<h2>The corpus</h2>", _table(summary[columns])]
+    parts += [
+        "<h2>Methods and measured accuracy</h2>",
+        "<p>Raw page copies are decoded and cut into line blocks; a rule-based "
+        "classifier (chrome patterns in a data file, line features, page zones) keeps "
+        "the article text. One spaCy pipeline (en_core_web_sm 3.8 with an entity ruler "
+        "fed by an alias file) finds sentences, entities and the dependency parse that "
+        "attributes quotations. Stance, labels, claims and reuse are computed from "
+        "versioned lexicons. The scores below compare the kit with a hand annotation "
+        "of the seed articles (<code>data/annotations/</code>). They are measured on "
+        "the texts the rules were developed on, so expect lower scores on other "
+        "outlets; notebook <code>05-evaluation</code> lists every disagreement.</p>",
+        _table(scores.drop(columns=["tp", "fp", "fn"]).round(3)),
+        "<h2>Reproduce</h2><p><code>make all</code> rebuilds every table, notebook, "
+        "figure and this report from the raw files; <code>make test</code> runs the "
+        "tests.</p></body></html>",
+    ]
+    return "\n".join(parts)
+
+
+def write_report(
+    t: dict[str, pd.DataFrame],
+    out: Path = FIGURES_DIR / "report.html",
+    figures_dir: Path = FIGURES_DIR,
+) -> Path:
+    out.write_text(build_report(t, figures_dir), encoding="utf-8")
+    return out
