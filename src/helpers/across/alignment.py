@@ -35,8 +35,8 @@ CANDIDATE_GRAM = 4  # quotes are compared only when they share a run of this man
 # quotes kept per 4-gram in the candidate index: the first holders of a run of words
 # already represent the groups it belongs to; more would only repeat them
 MAX_POSTINGS = 32
-# quotes whose versions are compared at a time: with 5,000, making a batch raised the
-# process that makes them by ~7 MB at 1 M words
+# quotes whose versions are compared at a time: a larger batch raises the peak of the
+# process that makes them (docs/scale.md)
 VERSION_BATCH = 2_000
 
 
@@ -73,8 +73,8 @@ def coverage(a: tuple[str, ...], b: tuple[str, ...]) -> float:
 
 
 RUN_BUCKET_BITS = 6  # runs are counted in 2**6 ranges of their keys, one range at a time
-# Quotes split into words at a time: a row group of quotes (~8,000) held as word strings
-# raised the process that aligns them by ~15 MB while it was read
+# Quotes split into words at a time: a whole row group of quotes held as word strings
+# raises the peak of the process that aligns them while it is read
 QUOTES_AT_ONCE = 1_000
 
 

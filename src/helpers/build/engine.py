@@ -31,12 +31,12 @@ from helpers.build.cache import DocCache
 ENGINES = ("local", "dask")
 BATCH_WORDS = 10_000  # words per task: amortises scheduling, keeps the last task short
 IN_FLIGHT = 2  # tasks per worker submitted ahead of the results read
-SCATTER_BYTES = 1 << 20  # a batch's pickle is ~75 kB
-READ_AHEAD = 1_000  # batches read ahead of the workers: ~10 M words, ~75 MB on disk
+SCATTER_BYTES = 1 << 20  # larger than any batch's pickle: only tables are scattered
+READ_AHEAD = 1_000  # batches read ahead of the workers, waiting on disk (docs/scale.md)
 
 # Housekeeping of LocalCluster workers that feeds the dashboard, which is off: the
-# statistical profiler (a stack sample every 10 ms) and monitors polling many times a
-# second take the GIL from the task; together ~6 % of annotation throughput.
+# statistical profiler and monitors polling many times a second take the GIL from the task
+# (their cost is measured in docs/scale.md).
 QUIET = {
     "distributed.worker.profile.enabled": False,
     "distributed.admin.tick.interval": "200ms",
@@ -160,7 +160,7 @@ class Engine:
         if self.scheduler is None:
             # dask starts workers with a 64 KiB malloc trim threshold to hand memory back
             # eagerly; spaCy frees many small arrays per document and trimming on each free
-            # costs ~15 % of its throughput, so workers keep glibc's default, as nlp.pipe
+            # costs much of its throughput, so workers keep glibc's default, as nlp.pipe
             environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ"))
             environ.pop("MALLOC_TRIM_THRESHOLD_", None)
             with dask.config.set({"distributed.nanny.pre-spawn-environ": environ, **QUIET}):

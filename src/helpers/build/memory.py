@@ -3,20 +3,18 @@
 glibc gives each thread that allocates its own malloc arena and keeps what is freed there
 for that thread. The build's main process runs helper threads (the worker pool's feed and
 result threads, Arrow's thread pool) whose arenas grew with the corpus while holding
-little: at 1 M words its peak was ~90 MB higher than with one arena, in which freed memory
-is reused by every thread. The setting takes effect for arenas created after it, so it is
+little; with one arena, freed memory is reused by every thread. The setting takes effect for arenas created after it, so it is
 made before pandas and pyarrow are imported and start threads.
 
 glibc also raises the size from which it maps a block of its own (instead of carving it
-from the heap) each time such a block is freed, up to 32 MB; the arrays the build makes
-and frees then stay in the heap, where what is freed is rarely handed back. A fixed
-threshold keeps large blocks mapped: at 4 M words the main process's peak fell from 370
-to 347 MB. Workers keep glibc's defaults, as ``nlp.pipe`` does: with the same threshold
-they annotated 4 M words in 512 s instead of 451 s.
+from the heap) each time such a block is freed; the arrays the build makes and frees
+then stay in the heap, where what is freed is rarely handed back. A fixed threshold keeps
+large blocks mapped. Workers keep glibc's defaults, as ``nlp.pipe`` does: with the same
+threshold they annotate more slowly. The measurements are in docs/scale.md.
 
 Arrow allocates from mimalloc by default, which keeps the pages it frees: reading the
-tables back a row group at a time left ~30 MB more resident at 4 M words than at 1 M, out
-of sight of Python's and glibc's accounting. Arrow reads its allocator from
+tables back a row group at a time left more resident the larger the corpus, out of sight
+of Python's and glibc's accounting. Arrow reads its allocator from
 ``ARROW_DEFAULT_MEMORY_POOL`` once, when pyarrow is imported; "system" makes it glibc's.
 """
 

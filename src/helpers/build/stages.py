@@ -96,8 +96,8 @@ def quote_stage(folder: Path) -> None:
     """Align the quotes of the build's store at ``folder`` and write the quotes table and
     the tables made from the aligned quotes (``quote_tables``) there. It runs on a worker
     where the workers share this machine's disk: what aligning tens of thousands of
-    quotes allocates for a while stays out of the main process, whose heap kept ~10 MB of
-    it at 4 M words."""
+    quotes allocates for a while stays out of the main process, whose heap would keep
+    part of it (docs/scale.md)."""
     store = TableStore(folder)
     unaligned = store.part("quotes-unaligned")
     articles = store.read("articles", ["doc_id", "status", "outlet"])
