@@ -10,7 +10,12 @@ from helpers.across.caveats import hedge_survival
 from helpers.across.claims import claims, match_claims
 from helpers.across.distinctive import fightin_words, tfidf_terms
 from helpers.across.reuse import reuse_tables
-from helpers.analysis.framing import claim_matrix, stance_profile
+from helpers.analysis.framing import (
+    claim_counts,
+    claim_matrix,
+    similarity_matrix,
+    stance_profile,
+)
 from helpers.annotate.labels import block_labels
 from helpers.annotate.nlp import get_nlp
 from helpers.annotate.stance import caveat, markers
@@ -211,3 +216,38 @@ def test_reuse_scales_by_keeping_each_articles_closest_partners(monkeypatch) -> 
     assert pairs.groupby("doc_a")["doc_b"].nunique().max() <= 4  # top 2 by reuse + by cosine
     # each shared run is the 13 base words plus "story": 14 words
     assert set(pairs["longest_passage"]) <= {0, 14}
+
+
+def test_claim_counts_fill_every_claim_and_article_in_order() -> None:
+    matches = pd.DataFrame(
+        {
+            "claim_id": ["C2", "C2", "C1", "C2"],
+            "doc_id": ["b", "b", "a", "a"],
+            "status": ["hedged", "asserted", "attributed", "hedged"],
+        }
+    )
+    counts = claim_counts(matches, ["b", "a", "c"])
+    ids = [c["id"] for c in claims()]
+    assert counts.index.tolist() == ids  # the rows of claim_matrix, in claims.toml order
+    assert counts.columns.tolist() == ["b", "a", "c"]
+    assert counts.loc["C2"].tolist() == [2, 1, 0]
+    assert counts.loc["C1"].tolist() == [0, 1, 0]
+    assert int(counts.drop(index=["C1", "C2"]).to_numpy().sum()) == 0
+    assert counts.index.equals(claim_matrix(matches, ["b", "a", "c"]).index)
+
+
+def test_similarity_matrix_is_square_with_ones_on_the_diagonal() -> None:
+    similarity = pd.DataFrame(
+        {
+            "doc_a": ["a", "b", "a", "c"],
+            "doc_b": ["b", "a", "c", "a"],
+            "cosine": [0.25, 0.25, 0.5, 0.5],
+        }
+    )
+    wide = similarity_matrix(similarity)
+    assert wide.index.tolist() == wide.columns.tolist() == ["a", "b", "c"]
+    assert wide.loc["a"].tolist() == [1.0, 0.25, 0.5]
+    assert wide.loc["c", "a"] == 0.5
+    assert [wide.loc[d, d] for d in "abc"] == [1.0, 1.0, 1.0]
+    # b and c share nothing the table lists: unknown, not 0
+    assert pd.isna(wide.loc["b", "c"]) and pd.isna(wide.loc["c", "b"])

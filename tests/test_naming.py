@@ -8,6 +8,7 @@ from helpers.analysis.entities import (
     cooccurrence,
     displacy_payload,
     entity_graph,
+    leading_choices,
     mention_counts,
     naming_choices,
     prominence,
@@ -107,3 +108,21 @@ def test_displacy_payload_uses_table_offsets() -> None:
     payload = displacy_payload(ARTICLES.iloc[0], MENTIONS, STUDY)
     spans = [payload["text"][e["start"] : e["end"]] for e in payload["ents"]]
     assert spans == ["Isis", "Turkey", "Daesh", "Turkish", "Kobane"]
+
+
+def test_leading_choice_pools_an_outlets_articles_and_breaks_ties_by_name() -> None:
+    choices = pd.DataFrame(
+        {
+            "doc_id": ["a1", "a1", "a2", "b", "b", "b"],
+            "group": ["G"] * 6,
+            "outlet": ["A", "A", "A", "B", "B", "B"],
+            "choice": ["IS", "Daesh", "Daesh", "ISIL", "IS", "Daesh"],
+            "n": [3, 2, 2, 1, 4, 4],
+            "share": [0.6, 0.4, 1.0, 0.111, 0.444, 0.444],
+        }
+    )
+    leading = leading_choices(choices)
+    got = {r.outlet: (r.choice, r.n, r.total) for r in leading.itertuples()}
+    # A: Daesh 2 + 2 across its two articles beats IS 3; B: IS and Daesh tie, Daesh first
+    assert got == {"A": ("Daesh", 4, 7), "B": ("Daesh", 4, 9)}
+    assert leading["group"].tolist() == ["G", "G"]

@@ -53,6 +53,18 @@ def naming_choices(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFra
     return table.sort_values(["group", "outlet", "choice"], ignore_index=True)
 
 
+def leading_choices(choices: pd.DataFrame) -> pd.DataFrame:
+    """Per naming group and outlet, the choice it uses most, out of all its references
+    (``total``): the one-line answer to "what does this outlet call them". An outlet's
+    articles are pooled; a tie goes to the alphabetically first choice, so it is stable."""
+    pooled = choices.groupby(["group", "outlet", "choice"], as_index=False)["n"].sum()
+    pooled["total"] = pooled.groupby(["group", "outlet"])["n"].transform("sum")
+    ranked = pooled.sort_values(
+        ["group", "outlet", "n", "choice"], ascending=[True, True, False, True]
+    )
+    return ranked.groupby(["group", "outlet"]).head(1).reset_index(drop=True)
+
+
 def prominence(
     mentions: pd.DataFrame, articles: pd.DataFrame, blocks: pd.DataFrame, entities: list[str]
 ) -> pd.DataFrame:

@@ -1,4 +1,5 @@
-"""Summaries for the framing notebook: stance per outlet and the claim matrix."""
+"""Summaries for the framing notebook: stance per outlet, the claim matrix with its sentence
+counts, and the article-by-article similarity matrix."""
 
 from __future__ import annotations
 
@@ -62,3 +63,24 @@ def claim_matrix(matches: pd.DataFrame, doc_ids: list[str]) -> pd.DataFrame:
     for (claim_id, doc_id), group in matches.groupby(["claim_id", "doc_id"]):
         grid.loc[claim_id, doc_id] = min(group["status"], key=rank.__getitem__)
     return grid
+
+
+def claim_counts(matches: pd.DataFrame, doc_ids: list[str]) -> pd.DataFrame:
+    """Claim x article: how many sentences match, 0 where none do. Rows and columns are
+    those of ``claim_matrix``, so each framing cell can show the evidence behind it."""
+    ids = [c["id"] for c in claims()]
+    grid = pd.MultiIndex.from_product([ids, doc_ids], names=["claim_id", "doc_id"])
+    counts = matches.groupby(["claim_id", "doc_id"]).size().reindex(grid, fill_value=0)
+    return counts.unstack().reindex(index=ids, columns=doc_ids)
+
+
+def similarity_matrix(similarity: pd.DataFrame) -> pd.DataFrame:
+    """Article x article TF-IDF cosine, square over every article in either column, with 1
+    on the diagonal (the table holds pairs only, and clustering needs the full square).
+    Pairs the table does not list stay missing rather than being read as unrelated."""
+    wide = similarity.pivot_table(index="doc_a", columns="doc_b", values="cosine")
+    docs = sorted({*similarity["doc_a"], *similarity["doc_b"]})
+    wide = wide.reindex(index=docs, columns=docs)
+    for doc in docs:
+        wide.loc[doc, doc] = 1.0
+    return wide

@@ -3,8 +3,9 @@
 glibc gives each thread that allocates its own malloc arena and keeps what is freed there
 for that thread. The build's main process runs helper threads (the worker pool's feed and
 result threads, Arrow's thread pool) whose arenas grew with the corpus while holding
-little; with one arena, freed memory is reused by every thread. The setting takes effect for arenas created after it, so it is
-made before pandas and pyarrow are imported and start threads.
+little; with one arena, freed memory is reused by every thread. The setting takes effect
+for arenas created after it, so it is made before pandas and pyarrow are imported and
+start threads.
 
 glibc also raises the size from which it maps a block of its own (instead of carving it
 from the heap) each time such a block is freed; the arrays the build makes and frees

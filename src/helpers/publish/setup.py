@@ -1,0 +1,35 @@
+"""The one setup call every notebook makes, so the five cannot drift apart in style,
+display options or how they name the outlets."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers.analysis.tables import load_tables
+from helpers.figures.save import setup_style
+from helpers.ingest.corpus import outlet_labels
+
+
+def setup_notebook(
+    max_rows: int = 80, max_colwidth: int = 50, width: int = 160
+) -> tuple[dict[str, pd.DataFrame], pd.Series]:
+    """Apply the figure style and pandas display options, then load every table.
+
+    Each table with a ``doc_id`` gets ``outlet``, the article's display name, so a notebook
+    can show or group rows by outlet without mapping ids itself; in ``articles`` this fills
+    in the outlets the metadata left unknown with the document id, as everywhere else.
+    The labels (doc_id → outlet) come back too, for renaming frames indexed by document.
+    The parameters are what the notebooks vary: ``max_rows`` before pandas elides rows,
+    ``max_colwidth`` characters per cell (pandas' own default is 50), ``width`` of a line.
+    """
+    setup_style()
+    pd.set_option("display.width", width)
+    pd.set_option("display.max_rows", max_rows)
+    pd.set_option("display.max_colwidth", max_colwidth)
+    tables = load_tables()
+    labels = outlet_labels(tables["articles"])
+    named = {
+        name: table.assign(outlet=table["doc_id"].map(labels)) if "doc_id" in table else table
+        for name, table in tables.items()
+    }
+    return named, labels
