@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import get_args
 
 import pandas as pd
 import pytest
@@ -15,9 +17,10 @@ import helpers.build.stages as stages
 from helpers.analysis.tables import offset_mismatches
 from helpers.build.cache import is_current
 from helpers.build.pipeline import build
-from helpers.ingest.corpus import DocIds
+from helpers.build.rows import read_tables
+from helpers.ingest.corpus import Article, DocIds
 from helpers.paths import RAW_DIR
-from helpers.schema import COLUMNS, TABLES
+from helpers.schema import TABLES, ArticleRule
 
 GOOD = (
     "Turkey denies helping militants\n\nA former fighter told the magazine that the two "
@@ -102,6 +105,52 @@ def test_messy_folder_builds_with_a_reason_for_every_file(
     assert "'missing.txt' is not in the raw folder" in err
     assert "'../secret.txt' ignored" in err and "'/etc/passwd' ignored" in err
     assert "utf16.txt is not in manifest.csv" in err
+
+
+def test_every_rejection_has_its_rule_and_every_rule_is_reached(messy_dir: Path) -> None:
+    (messy_dir / "dangling.txt").symlink_to(messy_dir / "gone.txt")
+    (messy_dir / "bad_bom.txt").write_bytes(codecs.BOM_UTF8 + b"caf\xe9 au lait\n")
+    (messy_dir / "tampered.txt").write_text(GOOD, encoding="utf-8")
+    (messy_dir / "manifest.csv").write_text(f"file,sha256\ntampered.txt,{'0' * 64}\n")
+    # bytes that are not blank, text that is once decoded and normalised
+    (messy_dir / "invisible.txt").write_text("\u200b\n\u00a0\n", encoding="utf-8")
+    articles, _ = read_tables(messy_dir, progress=False)
+    assert articles.set_index("file")["rule"].to_dict() == {
+        "bad_bom.txt": "undecodable",
+        "binary.txt": "binary",
+        "blank.txt": "empty",  # whitespace bytes are an empty file
+        "chrome.txt": "no_text",
+        "cp1252.txt": "",
+        "dangling.txt": "not_a_file",
+        "empty.txt": "empty",
+        "good.txt": "",
+        "good_copy.txt": "duplicate",
+        "huge.txt": "too_large",
+        "invisible.txt": "whitespace",
+        "link.txt": "outside_raw",
+        "notes.docx": "unsupported_type",
+        "page.html": "",
+        "paper.txt": "binary",
+        "tampered.txt": "sha256_mismatch",
+        "utf16.txt": "",
+    }
+    # a kept article has no rule, as it has no reason; a rejected one has both
+    kept = articles["status"] == "ok"
+    assert (articles.loc[kept, ["rule", "reason"]] == "").all().all()
+    assert set(articles.loc[~kept, "rule"]) == set(get_args(ArticleRule))
+
+
+def test_a_duplicate_is_found_by_its_rule_not_its_reason(messy_dir: Path, monkeypatch) -> None:
+    reject = Article.reject
+    monkeypatch.setattr(
+        Article, "reject", lambda self, rule, reason: reject(self, rule, f"reworded {rule}")
+    )
+    articles, blocks = read_tables(messy_dir, progress=False)
+    rejected = articles.set_index("file").loc[lambda a: a["status"] == "rejected"]
+    assert (rejected["reason"] == "reworded " + rejected["rule"]).all()
+    # the duplicate's blocks would count twice; the rejected page's stay for the audit
+    assert {"good", "chrome"} <= set(blocks["doc_id"])
+    assert "good_copy" not in set(blocks["doc_id"])
 
 
 def test_offsets_point_into_article_text(messy_dir: Path, tmp_path: Path) -> None:
@@ -212,16 +261,6 @@ def test_folder_where_every_file_is_rejected_still_builds_every_table(tmp_path: 
     assert (tables["articles"]["status"] == "rejected").all()
     assert {p.stem for p in (tmp_path / "out").glob("*.parquet")} == set(tables)
     assert all(len(tables[name]) == 0 for name in ("sentences", "quotes", "claims"))
-
-
-def test_per_article_tables_have_the_declared_columns_and_types(tmp_path: Path) -> None:
-    tables = build(RAW_DIR, tmp_path, progress=False)
-    for name, types in COLUMNS.items():
-        table = tables[name]
-        assert list(table.columns[: len(types)]) == list(types), name
-        found = {c: str(t) for c, t in table.dtypes.items() if c in types}
-        expected = {c: "object" if t.startswith("list") else t for c, t in types.items()}
-        assert found == expected, name
 
 
 def test_a_build_that_stops_leaves_the_previous_tables(monkeypatch, tmp_path: Path) -> None:

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import get_args
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.ingest.clean import clean_lines, split_blocks
+import helpers.ingest.clean as clean
+from helpers.annotate.article import annotate_documents
+from helpers.build.rows import INPUT_COLUMNS, block_rows
+from helpers.ingest.clean import REASONS, Block, classify_blocks, clean_lines, split_blocks
+from helpers.ingest.corpus import Article
+from helpers.ingest.html import html_blocks
+from helpers.schema import BlockRule
 
 
 def roles(text: str) -> dict[int, str]:
@@ -236,3 +246,130 @@ def test_the_line_introducing_an_embedded_post_is_the_authors() -> None:
         )
     )
     assert (r[5], r[6], r[7]) == ("body", "embed", "embed")
+
+
+# --- rules: the keys code decides on, beside the reasons people read ------------------
+
+RULES = set(get_args(BlockRule))
+PAGES = sorted((Path(__file__).parent / "fixtures" / "pages").glob("*.txt"))
+PARAGRAPH = "<p>Kurdish officials said the crossing had been closed to aid convoys for weeks.</p>"
+GLUED = " ".join(
+    [
+        "Leaders Meet In Geneva To Discuss Syrian Ceasefire Plan Talks...",
+        "Oil Prices Fall Again As Markets React To Iran Sanctions News...",
+        "Football Club Signs Star Striker In Record Transfer Deal Today...",
+    ]
+    * 2
+)
+HEADLINE = "Former Member Claims Turkey Is Allied with the Group"
+MORE = "The detained officers were also involved in an operation that went public."
+# A page for each rule that no fixture page reaches (HTML where only markup gives it).
+BEYOND_FIXTURES: dict[str, str] = {
+    "bare_url": page("https://example.com/some/path"),
+    "glued_teasers": page(GLUED),
+    "menu_item": page("• Kobani siege"),
+    "no_words": page("…"),
+    "repeated_headline": "\n".join([HEADLINE, "", HEADLINE, "", *ARTICLE[2:]]),
+    "before_text": "\n".join(["— pyd rojava (@PYD_Rojava) October 13, 2019", "", *ARTICLE]),
+    "image_label": page("IS parade 55", "", MORE),
+    "orphan_short_line": page("Updated.", "", MORE),
+    "markup_blockquote": f"<html><body><h1>Turkey and the border</h1>\n{PARAGRAPH}\n"
+    "<blockquote>We have nothing left to eat and the children are sick, she said.</blockquote>"
+    f"\n{PARAGRAPH}</body></html>",
+    "figure_caption": f"<html><body><h1>Turkey and the border</h1>\n{PARAGRAPH}\n"
+    f"<figure><figcaption>Kurdish fighters near Kobani</figcaption></figure>\n{PARAGRAPH}"
+    "</body></html>",
+}
+ATTRIBUTION = "— pyd rojava (@PYD_Rojava) October 13, 2019"
+# a subheading over the link to a post, the post, its account line
+TWEET_PAGE = page(
+    "Attacks on the road",
+    "",
+    "https://twitter.com/PYD_Rojava/status/1183039968169648128",
+    "",
+    "Turkish bombardment on civilians on the road. pic.twitter.com/XnAa4oT3bR",
+    "",
+    ATTRIBUTION,
+    "",
+    MORE,
+)
+# a post of two paragraphs, the first introduced by the author's colon
+COLON_POST_PAGE = page(
+    "The statement from the group's leadership read in full as follows:",
+    "",
+    "We will defend our towns against the invasion whatever the cost to us.",
+    "",
+    "Our fighters are ready and our people stand with them on every front.",
+    ATTRIBUTION,
+)
+
+
+def fixture_page(path: Path) -> str:
+    """A fixture page without its two-character gold labels (see test_clean_pages)."""
+    return "\n".join(line[2:] for line in path.read_text(encoding="utf-8").split("\n"))
+
+
+def classified(page_text: str) -> list[Block]:
+    """The classified blocks of a plain-text page or, from its markup, of an HTML page."""
+    if page_text.startswith("<html"):
+        return classify_blocks(html_blocks(page_text)[0])
+    return clean_lines(page_text)
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.stem)
+def test_every_block_of_a_fixture_page_has_a_declared_rule(path: Path) -> None:
+    blocks = clean_lines(fixture_page(path))
+    assert {b.rule for b in blocks} <= RULES
+    # and its reason is the rule's words, a chrome pattern's name filled in
+    for b in blocks:
+        name = b.reason.removeprefix("page chrome: ") if b.rule == "page_chrome" else ""
+        assert b.reason == REASONS[b.rule].format(name=name), (b.rule, b.reason)
+
+
+def test_every_rule_has_its_words() -> None:
+    assert set(REASONS) == RULES
+
+
+@pytest.mark.parametrize("rule", sorted(BEYOND_FIXTURES))
+def test_a_rule_no_fixture_page_reaches_is_given_to_its_example(rule: str) -> None:
+    assert rule in {b.rule for b in classified(BEYOND_FIXTURES[rule])}
+
+
+def test_every_rule_of_the_vocabulary_is_given_to_some_page() -> None:
+    from_pages = {b.rule for path in PAGES for b in clean_lines(fixture_page(path))}
+    assert from_pages | set(BEYOND_FIXTURES) == RULES
+
+
+def test_rewording_every_reason_changes_no_role_or_rule(monkeypatch) -> None:
+    """The cleaner's later passes (embedded posts, colon blockquotes, links above posts)
+    read earlier verdicts: they must read the rule, never the words."""
+    pages = [fixture_page(p) for p in PAGES] + [*BEYOND_FIXTURES.values()]
+    pages += [TWEET_PAGE, COLON_POST_PAGE]
+
+    def verdicts() -> list[list[tuple[str, str, str]]]:
+        return [[(b.role, b.rule, b.reason) for b in classified(p)] for p in pages]
+
+    before = verdicts()
+    monkeypatch.setattr(clean, "REASONS", {rule: f"reworded {rule[::-1]}" for rule in REASONS})
+    after = verdicts()
+    assert [[v[:2] for v in p] for p in after] == [[v[:2] for v in p] for p in before]
+    assert all(v[2].startswith("reworded") for p in after for v in p)
+
+
+def tweet_quotes(blocks: list[Block]) -> list[dict]:
+    """The quotes the annotation finds in the body blocks, passed as the build passes them."""
+    rows = [r for r in block_rows(Article("a", "a.txt", blocks=blocks)) if r["is_body"]]
+    return annotate_documents([[{k: r[k] for k in INPUT_COLUMNS} for r in rows]])[0]["quotes"]
+
+
+def test_the_embedded_post_quote_follows_the_rule_not_the_reason() -> None:
+    blocks = clean_lines(TWEET_PAGE)
+    expected = tweet_quotes(blocks)
+    tweets = [q for q in expected if q["kind"] == "tweet"]
+    assert [(q["speaker"], q["text"][:9]) for q in tweets] == [("pyd rojava", "Turkish b")]
+    for b in blocks:
+        b.reason = "reworded"
+    assert tweet_quotes(blocks) == expected
+    attribution = next(b for b in blocks if b.rule == "post_attribution")
+    attribution.rule = "prose"  # the same words, another rule: no post any more
+    assert not [q for q in tweet_quotes(blocks) if q["kind"] == "tweet"]

@@ -1,4 +1,4 @@
-"""Command line: ``python -m helpers build|notebooks|report``."""
+"""Command line: ``python -m helpers build|notebooks|report|bench|schema``."""
 
 from __future__ import annotations
 
@@ -50,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     p_bench.add_argument("-j", "--n-process", type=int, default=2)
     p_bench.add_argument("--engine", choices=("local", "dask"), default="local")
     p_bench.add_argument("--csv", type=Path, help="also write the results here")
+    p_schema = sub.add_parser("schema", help="print the data dictionary (Markdown) of every table")
+    p_schema.add_argument("--out", type=Path, help="write it to this file instead")
     p_nb = sub.add_parser("notebooks", help="execute every notebook in order, in place")
     p_nb.add_argument("names", nargs="*", help="notebook files (default: all, in order)")
     args = parser.parse_args(argv)
@@ -91,6 +93,14 @@ def main(argv: list[str] | None = None) -> int:
         print(results.T.to_string())
         if args.csv:
             results.to_csv(args.csv, index=False)
+        return 0
+    if args.command == "schema":
+        from helpers.schema import data_dictionary
+
+        if args.out:
+            args.out.write_text(data_dictionary(), encoding="utf-8")
+        else:
+            sys.stdout.write(data_dictionary())
         return 0
     if args.command == "report":
         from helpers.analysis.tables import load_tables

@@ -9,6 +9,7 @@ import pandas as pd
 
 from helpers.annotate.stance import caveat
 from helpers.ingest.corpus import in_blocks
+from helpers.schema import TABLE_COLUMNS
 
 
 def about_testimony(
@@ -29,12 +30,6 @@ def about_testimony(
         else pd.Series(False, index=sentences.index)
     )
     return names_it | in_blocks(sentences, quoted_blocks)
-
-
-CAVEAT_TYPES = {  # the caveats table's columns and dtypes
-    **dict.fromkeys(["doc_id", "original", "status"], "str"),
-    **{"sentences_about": "int64", "line": "Int64", "evidence": "str"},
-}
 
 
 def hedge_survival(
@@ -79,4 +74,4 @@ def hedge_survival(
             if found["caveat"] != "dropped":
                 row["line"], row["evidence"] = int(found["line"]), found["text"]
         rows.append(row)
-    return pd.DataFrame(rows, columns=list(CAVEAT_TYPES)).astype({"line": "Int64"})
+    return pd.DataFrame(rows, columns=list(TABLE_COLUMNS["caveats"])).astype({"line": "Int64"})

@@ -7,9 +7,10 @@ from collections.abc import Iterable
 import pandas as pd
 
 from helpers.annotate.speakers import lexicon
+from helpers.schema import TABLE_COLUMNS
 from helpers.text import fold
 
-EDGE_COLUMNS = ["doc_id", "source", "target", "relation", "line"]
+EDGE_COLUMNS = list(TABLE_COLUMNS["chain"])
 
 
 # the columns of the quotes table the chain reads

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.ingest.corpus import outlet_labels
+from helpers.schema import BlockRule
 
 # Roles grouped for the kept/dropped picture.
 ROLE_GROUPS = {
@@ -59,8 +60,8 @@ def drop_reasons(blocks: pd.DataFrame) -> pd.DataFrame:
 
 def judgement_calls(blocks: pd.DataFrame, width: int = 70) -> pd.DataFrame:
     """Dropped lines decided by context rather than by a chrome pattern: the ones to check."""
-    pattern_reasons = ("page chrome", "navigation menu", "bare URL")
-    mask = ~blocks["is_body"] & ~blocks["reason"].str.startswith(pattern_reasons)
+    pattern_rules: list[BlockRule] = ["page_chrome", "menu_run", "menu_item", "bare_url"]
+    mask = ~blocks["is_body"] & ~blocks["rule"].isin(pattern_rules)
     out = blocks.loc[mask, ["doc_id", "line_start", "role", "reason", "text"]].copy()
     out["text"] = out["text"].str.slice(0, width)
     return out.reset_index(drop=True)

@@ -51,7 +51,7 @@ def annotate_documents(documents: list[list[dict]]) -> list[dict[str, list[dict]
                 BlockDoc(
                     b["block_id"],
                     b["role"],
-                    b["reason"],
+                    b["rule"],
                     int(b["start"]),
                     int(b["line_start"]),
                     [int(w) for w in b["wraps"]],

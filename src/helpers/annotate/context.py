@@ -23,6 +23,7 @@ from helpers.annotate.speakers import (
     speaker_phrase,
     subject_of,
 )
+from helpers.schema import BlockRule
 from helpers.text import fold
 
 _GROUP_PRONOUNS = {"they", "them"}
@@ -163,7 +164,7 @@ class BlockDoc:
 
     block_id: int
     role: str
-    reason: str
+    rule: BlockRule  # why the cleaner gave the role: readers decide on it, not on words
     start: int  # offset in the article text
     line: int
     wraps: list[int]

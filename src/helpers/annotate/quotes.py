@@ -23,11 +23,32 @@ from helpers.annotate.context import (
 from helpers.annotate.quote_marks import QuoteSpan, find_quote_spans
 from helpers.annotate.speakers import cue_in, lexicon, looks_like_name, speaker_phrase
 from helpers.ingest.clean import POST_ATTRIBUTION
+from helpers.schema import QuoteKind
 
 _SPEAKER_FIELDS = ("speaker", "speaker_surface", "cue", "phrase", "cue_at")
 
 
 _MEDIA_LINK = re.compile(r"\s*\b(?:pic\.twitter\.com|t\.co)/\w+")
+
+
+def quote_row(
+    block_id: int, line: int, start: int, end: int, text: str, kind: QuoteKind, attr: Attribution
+) -> dict:
+    """A quotes row (without ``doc_id`` and ``quote_id``, which the article adds), with the
+    article offset of its cue, which sources use to count each cue once."""
+    return {
+        "block_id": block_id,
+        "line": line,
+        "start": start,
+        "end": end,
+        "text": text,
+        "speaker": attr.speaker,
+        "speaker_surface": attr.surface,
+        "cue": attr.cue,
+        "kind": kind,
+        "phrase": attr.phrase,
+        "cue_at": attr.cue_at,
+    }
 
 
 def _split_second_half(text: str, quote: QuoteSpan, spans: list[QuoteSpan]) -> bool:
@@ -39,7 +60,7 @@ def _split_second_half(text: str, quote: QuoteSpan, spans: list[QuoteSpan]) -> b
     return text[earlier[-1].end - 1] == "," and len(between) < 80 and "." not in between
 
 
-def _kind(text: str, quote: QuoteSpan, has_cue: bool, spans: list[QuoteSpan]) -> str:
+def _kind(text: str, quote: QuoteSpan, has_cue: bool, spans: list[QuoteSpan]) -> QuoteKind:
     lex = lexicon()
     inner = quote.text(text).strip()
     before = text[: max(0, quote.start - 1)]
@@ -72,21 +93,14 @@ def article_quotes(blocks: list[BlockDoc], ctx: Context) -> list[dict]:
     in_blockquote: Attribution | None = None
     waiting: list[dict] = []  # quotes left open, whose speaker a later paragraph may name
 
-    def add(block: BlockDoc, start: int, end: int, text: str, kind: str, attr: Attribution) -> dict:
+    def add(
+        block: BlockDoc, start: int, end: int, text: str, kind: QuoteKind, attr: Attribution
+    ) -> dict:
         ctx.note(attr, block.start + start)
-        row = {
-            "block_id": block.block_id,
-            "line": block.line_of(start),
-            "start": block.start + start,
-            "end": block.start + end,
-            "text": text,
-            "speaker": attr.speaker,
-            "speaker_surface": attr.surface,
-            "cue": attr.cue,
-            "kind": kind,
-            "phrase": attr.phrase,
-            "cue_at": attr.cue_at,
-        }
+        row = quote_row(
+            block.block_id, block.line_of(start), block.start + start, block.start + end, text,
+            kind, attr,
+        )
         rows.append(row)
         return row
 
@@ -213,15 +227,11 @@ def _posts(blocks: list[BlockDoc], ctx: Context) -> list[dict]:
     rows = []
     for index, block in enumerate(blocks):
         match = POST_ATTRIBUTION.match(block.text)
-        if block.reason != "embedded post attribution line" or not match:
+        if block.rule != "post_attribution" or not match:
             continue
         body = []
         j = index - 1
-        while (
-            j >= 0
-            and blocks[j].role == "embed"
-            and blocks[j].reason != "embedded post attribution line"
-        ):
+        while j >= 0 and blocks[j].role == "embed" and blocks[j].rule != "post_attribution":
             body.insert(0, blocks[j])
             j -= 1
         if not body:
@@ -233,19 +243,9 @@ def _posts(blocks: list[BlockDoc], ctx: Context) -> list[dict]:
             phrase=match.group("handle"),
         )
         ctx.note(attr, body[0].start)
-        rows.append(
-            {
-                "block_id": body[0].block_id,
-                "line": body[0].line,
-                "start": body[0].start,
-                "end": body[-1].start + len(body[-1].text),
-                "text": _MEDIA_LINK.sub("", "\n".join(b.text for b in body)).strip(),
-                "speaker": attr.speaker,
-                "speaker_surface": attr.surface,
-                "cue": attr.cue,
-                "kind": "tweet",
-                "phrase": attr.phrase,
-                "cue_at": body[0].start,
-            }
-        )
+        attr.cue_at = body[0].start  # the post is its own cue; noted above as uncued
+        text = _MEDIA_LINK.sub("", "\n".join(b.text for b in body)).strip()
+        end = body[-1].start + len(body[-1].text)
+        first = body[0]
+        rows.append(quote_row(first.block_id, first.line, first.start, end, text, "tweet", attr))
     return rows

@@ -34,7 +34,10 @@ def iter_articles(raw_dir: Path, progress: bool = True) -> Iterator[Article]:
         if art.sha256 and art.status == "ok":
             first = first_seen.setdefault(bytes.fromhex(art.sha256), number)
             if first != number:
-                art.reject(f"duplicate of {found.doc_id(found.names[first])} (identical bytes)")
+                art.reject(
+                    "duplicate",
+                    f"duplicate of {found.doc_id(found.names[first])} (identical bytes)",
+                )
         yield art
 
 
@@ -45,6 +48,7 @@ def article_row(a: Article) -> dict:
         "sha256": a.sha256,
         "status": a.status,
         "reason": a.reason,
+        "rule": a.rule,
         "outlet": a.outlet,
         "url": a.url,
         "published": a.published,
@@ -79,11 +83,12 @@ def block_rows(a: Article) -> Iterator[dict]:
             "start": start,
             "end": end,
             "reason": b.reason,
+            "rule": b.rule,
             "wraps": list(b.wraps),
         }
 
 
-INPUT_COLUMNS = ["block_id", "role", "reason", "start", "line_start", "wraps", "text"]
+INPUT_COLUMNS = ["block_id", "role", "rule", "start", "line_start", "wraps", "text"]
 
 
 def read_articles(
@@ -95,7 +100,7 @@ def read_articles(
     audit; a duplicate's would count twice."""
     for art in iter_articles(raw_dir, progress):
         articles.extend([article_row(art)])
-        if art.reason.startswith("duplicate of"):
+        if art.rule == "duplicate":
             continue
         rows = list(block_rows(art))
         blocks.extend(rows)

@@ -22,7 +22,7 @@ from helpers.across.alignment import (
     version_batches,
     with_utterances,
 )
-from helpers.across.caveats import CAVEAT_TYPES, about_testimony, hedge_survival
+from helpers.across.caveats import about_testimony, hedge_survival
 from helpers.across.chain import (
     QUOTE_COLUMNS,
     chain_edges,
@@ -42,12 +42,10 @@ from helpers.build.store import (
     with_slices,
 )
 from helpers.ingest.corpus import in_blocks, outlet_labels
-from helpers.schema import COLUMNS
+from helpers.schema import COLUMNS, TABLE_COLUMNS
 
-QUOTES = typed_schema({**COLUMNS["quotes"], "utterance_id": "str", "utterance_speaker": "str"})
-
-
-CAVEATS = typed_schema(CAVEAT_TYPES)
+QUOTES = typed_schema(TABLE_COLUMNS["quotes"])
+CAVEATS = typed_schema(TABLE_COLUMNS["caveats"])
 
 
 def kept_texts(articles: TableFile) -> Iterator[tuple[str, str, str]]:

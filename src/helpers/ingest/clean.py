@@ -4,8 +4,9 @@ A page copy is cut into blocks (a line, or a hard-wrapped paragraph), each block
 features (length, stopword density, end punctuation, chrome patterns), and the page is
 read in three zones: the header before the first prose paragraph (headline, standfirst,
 byline, dates, menus), the body up to an end marker or the last prose paragraph, and the
-tail after it (credits, related lists, comment forms). Every block gets a ``role`` and a
-human ``reason``; ``is_body`` follows from the role.
+tail after it (credits, related lists, comment forms). Every block gets a ``role``, the
+``rule`` that gave it (a key of ``BlockRule``, which code decides on) and a human
+``reason`` (its words, free to reword); ``is_body`` follows from the role.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Literal, NamedTuple
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from helpers.ingest.metadata import is_byline, is_date_line
 from helpers.lexicons import Boilerplate, load_boilerplate
+from helpers.schema import BlockRole, BlockRule
 
 BODY_ROLES = frozenset({"headline", "standfirst", "body", "subheading", "blockquote", "embed"})
 
@@ -40,6 +43,54 @@ _POST_INTRO = re.compile(
 _TWEET_MEDIA = re.compile(r"\bpic\.twitter\.com/\w+|\bt\.co/\w+")
 _ELLIPSIS_BREAK = re.compile(r"\w(?:\.\.\.|…)\s+[A-Z“\"]")
 
+# The words each rule puts in a block's ``reason``; ``{name}`` is a chrome pattern's name.
+REASONS: dict[BlockRule, str] = {
+    "page_chrome": "page chrome: {name}",
+    "bare_url": "bare URL",
+    "post_attribution": "embedded post attribution line",
+    "dateline": "date on its own line",
+    "byline": "byline",
+    "glued_teasers": "teaser headlines glued into one line",
+    "menu_run": "navigation menu (run of short lines)",
+    "menu_item": "navigation menu item",
+    "no_words": "no words",
+    "headline": "first title-like line before the text",
+    "standfirst": "summary line between headline and text",
+    "repeated_headline": "repeats the headline",
+    "before_text": "before the article text",
+    "header_furniture": "page furniture before the article text",
+    "prose": "prose",
+    "markup_blockquote": "quoted block in the markup",
+    "introduced_by_colon": "paragraph introduced by a colon",
+    "post_text": "embedded post text",
+    "teaser_under_label": 'teaser under a link label ("Read more")',
+    "image_label": "image label or file name",
+    "figure_caption": "figure caption",
+    "short_paragraph": "short paragraph inside the article",
+    "list_item": "list item inside the article",
+    "subheading": "short line leading into body text",
+    "orphan_short_line": "short line not followed by body text",
+    "tail_credit": "credit line after the article",
+    "after_last_paragraph": "after the last paragraph",
+    "after_end": "after the end of the article",
+}
+# Chrome categories whose lines are not boilerplate but metadata of their own kind.
+_CHROME_ROLES: dict[str, BlockRole] = {"image_credit": "caption", "reporting_credit": "credit"}
+
+
+class Verdict(NamedTuple):
+    """A block's classification: its role, the rule that gave it, and the rule's words."""
+
+    role: BlockRole
+    rule: BlockRule
+    reason: str
+
+
+def _verdict(role: BlockRole, rule: BlockRule, name: str = "") -> Verdict:
+    """The verdict of ``rule``, its words taken from ``REASONS`` so one rule always reads
+    the same."""
+    return Verdict(role, rule, REASONS[rule].format(name=name))
+
 
 @dataclass
 class Block:
@@ -48,8 +99,9 @@ class Block:
     line_start: int
     line_end: int
     text: str
-    role: str = "body"
+    role: BlockRole = "body"
     reason: str = ""
+    rule: BlockRule | Literal[""] = ""  # "" until classify_blocks has run
     hint: str = ""  # structural hint from HTML markup (h1, h2, blockquote, li, figcaption)
     features: dict = field(default_factory=dict, repr=False)
     # offsets in ``text`` where each further raw line of a wrapped paragraph begins
@@ -58,6 +110,10 @@ class Block:
     @property
     def is_body(self) -> bool:
         return self.role in BODY_ROLES
+
+    def assign(self, verdict: Verdict) -> None:
+        """Set role, rule and reason together, so that they never disagree."""
+        self.role, self.rule, self.reason = verdict
 
 
 def words(text: str) -> list[str]:
@@ -147,10 +203,13 @@ def is_glued_list(f: dict) -> bool:
     return (f["ellipsis_breaks"] >= 2 and per_break < 120) or f["cap_ratio"] > 0.45
 
 
-def _chrome_reason(core: str, lex: Boilerplate) -> str | None:
+def _chrome_verdict(core: str, lex: Boilerplate) -> Verdict | None:
+    """The verdict of the first chrome pattern the whole line matches, its role by the
+    pattern's category."""
     for category, pattern in lex.chrome:
         if pattern.fullmatch(core):
-            return f"page chrome: {category.replace('_', ' ')}"
+            role = _CHROME_ROLES.get(category, "boilerplate")
+            return _verdict(role, "page_chrome", name=category.replace("_", " "))
     return None
 
 
@@ -182,37 +241,36 @@ def _menu_runs(blocks: list[Block]) -> set[int]:
 
 
 def classify_blocks(blocks: list[Block], lex: Boilerplate | None = None) -> list[Block]:
-    """Give every block a role and a reason (in place); returns the same list."""
+    """Give every block a role, rule and reason (in place); returns the same list."""
     lex = lex or load_boilerplate()
     for block in blocks:
         block.features = block_features(block.text)
     menu = _menu_runs(blocks)
 
-    def pre_role(i: int) -> tuple[str, str] | None:
+    def pre_role(i: int) -> Verdict | None:
         """A role that holds wherever the block stands."""
         b = blocks[i]
         f = b.features
         core = f["core"]
-        reason = _chrome_reason(core, lex)
-        if reason:
-            roles = {"image credit": "caption", "reporting credit": "credit"}
-            return next((r for k, r in roles.items() if k in reason), "boilerplate"), reason
+        chrome = _chrome_verdict(core, lex)
+        if chrome:
+            return chrome
         if _URL.match(core):
-            return "boilerplate", "bare URL"
+            return _verdict("boilerplate", "bare_url")
         if POST_ATTRIBUTION.match(core):
-            return "embed", "embedded post attribution line"
+            return _verdict("embed", "post_attribution")
         if is_date_line(core):
-            return "dateline", "date on its own line"
+            return _verdict("dateline", "dateline")
         if is_byline(core):
-            return "byline", "byline"
+            return _verdict("byline", "byline")
         if is_glued_list(f):
-            return "boilerplate", "teaser headlines glued into one line"
+            return _verdict("boilerplate", "glued_teasers")
         if i in menu and not is_prose(f):
-            return "boilerplate", "navigation menu (run of short lines)"
+            return _verdict("boilerplate", "menu_run")
         if f["bullet"] and f["n_words"] <= 5 and not f["terminal"]:
-            return "boilerplate", "navigation menu item"
+            return _verdict("boilerplate", "menu_item")
         if f["n_words"] == 0:
-            return "boilerplate", "no words"
+            return _verdict("boilerplate", "no_words")
         return None
 
     fixed = [pre_role(i) for i in range(len(blocks))]
@@ -240,7 +298,7 @@ def classify_blocks(blocks: list[Block], lex: Boilerplate | None = None) -> list
             i
             for i in range(first + 1, end)
             if fixed[i]
-            and fixed[i][0] == "byline"
+            and fixed[i].role == "byline"
             and sum(prose[first:i]) >= 2
             and sum(prose[first:i]) > sum(prose[i + 1 : end])
         ),
@@ -252,46 +310,46 @@ def classify_blocks(blocks: list[Block], lex: Boilerplate | None = None) -> list
     for i in range(first, len(blocks)):
         b = blocks[i]
         if i >= end:
-            role, reason = fixed[i] or ("boilerplate", "after the end of the article")
-            if role in BODY_ROLES or role in {"byline", "dateline"}:
+            verdict = fixed[i] or _verdict("boilerplate", "after_end")
+            if verdict.role in BODY_ROLES or verdict.role in {"byline", "dateline"}:
                 # what follows is comments and teasers: their dates are not the article's
-                role, reason = "boilerplate", "after the end of the article"
-            b.role, b.reason = role, reason
+                verdict = _verdict("boilerplate", "after_end")
+            b.assign(verdict)
             continue
         if fixed[i]:
-            b.role, b.reason = fixed[i]
+            b.assign(fixed[i])
             continue
         core = b.features["core"]
         if headline_text and core == headline_text:
-            b.role, b.reason = "boilerplate", "repeats the headline"
+            b.assign(_verdict("boilerplate", "repeated_headline"))
         elif (
             i > 0
             and not b.features["terminal"]
             and any(p.match(blocks[i - 1].features["core"]) for p in lex.teaser_labels)
         ):
-            b.role, b.reason = "boilerplate", 'teaser under a link label ("Read more")'
+            b.assign(_verdict("boilerplate", "teaser_under_label"))
         elif prose[i] and i == first and headline_text and not b.features["terminal"]:
-            b.role, b.reason = "standfirst", "summary line between headline and text"
+            b.assign(_verdict("standfirst", "standfirst"))
         elif prose[i]:
-            b.role, b.reason = _prose_role(blocks, i)
+            b.assign(_prose_role(blocks, i))
         elif any(p.fullmatch(core) for p in lex.captions):
-            b.role, b.reason = "caption", "image label or file name"
+            b.assign(_verdict("caption", "image_label"))
         elif i > last:
-            b.role, b.reason = _tail_role(b)
+            b.assign(_tail_role(b))
         elif _TWEET_MEDIA.search(core):
-            b.role, b.reason = "embed", "embedded post text"
+            b.assign(_verdict("embed", "post_text"))
         elif b.hint == "figcaption":
-            b.role, b.reason = "caption", "figure caption"
+            b.assign(_verdict("caption", "figure_caption"))
         elif _is_short_sentence(b.features):
-            b.role, b.reason = "body", "short paragraph inside the article"
+            b.assign(_verdict("body", "short_paragraph"))
         elif b.features["bullet"] and (
             b.features["n_words"] >= 6 or _listed_after_colon(blocks, i)
         ):
-            b.role, b.reason = "body", "list item inside the article"
+            b.assign(_verdict("body", "list_item"))
         elif _followed_by_content(blocks, fixed, prose, i, end):
-            b.role, b.reason = "subheading", "short line leading into body text"
+            b.assign(_verdict("subheading", "subheading"))
         else:
-            b.role, b.reason = "boilerplate", "short line not followed by body text"
+            b.assign(_verdict("boilerplate", "orphan_short_line"))
     _mark_embeds(blocks)
     return blocks
 
@@ -312,7 +370,7 @@ def _is_prose_headline(blocks: list[Block], fixed: list, prose: list, first: int
             if standfirsts == 0:
                 break
             standfirsts -= 1
-        elif fixed[j] and fixed[j][0] in {"byline", "dateline"}:
+        elif fixed[j] and fixed[j].role in {"byline", "dateline"}:
             return True
     above = [i for i in range(first) if fixed[i] is None]
     return not above and f["n_words"] <= 20 and f["core"].endswith(("?", "!"))
@@ -329,7 +387,7 @@ def _classify_header(blocks: list[Block], fixed: list, first: int) -> str | None
     ]
     h1 = [i for i in candidates if blocks[i].hint == "h1"]
     # the title-like lines right above the last byline or date line: headline, standfirst
-    anchors = [i for i in range(first) if fixed[i] and fixed[i][0] in {"byline", "dateline"}]
+    anchors = [i for i in range(first) if fixed[i] and fixed[i].role in {"byline", "dateline"}]
     above_byline = []
     for i in range(anchors[-1] - 1 if anchors else -1, -1, -1):
         if i not in candidates:
@@ -343,19 +401,19 @@ def _classify_header(blocks: list[Block], fixed: list, first: int) -> str | None
     for i in range(first):
         b = blocks[i]
         if fixed[i]:
-            b.role, b.reason = fixed[i]
+            b.assign(fixed[i])
             if b.role in BODY_ROLES:  # an embed line before any prose is chrome
-                b.role, b.reason = "boilerplate", "before the article text"
+                b.assign(_verdict("boilerplate", "before_text"))
         elif i == headline:
-            b.role, b.reason = "headline", "first title-like line before the text"
+            b.assign(_verdict("headline", "headline"))
         elif b.features["core"] == headline_text:
-            b.role, b.reason = "boilerplate", "repeats the headline"
+            b.assign(_verdict("boilerplate", "repeated_headline"))
         elif (
             headline is not None and i in candidates and i > headline and b.features["n_words"] >= 6
         ):
-            b.role, b.reason = "standfirst", "summary line between headline and text"
+            b.assign(_verdict("standfirst", "standfirst"))
         else:
-            b.role, b.reason = "boilerplate", "page furniture before the article text"
+            b.assign(_verdict("boilerplate", "header_furniture"))
     return headline_text
 
 
@@ -364,16 +422,16 @@ def _inside_menu(blocks: list[Block], fixed: list, i: int) -> bool:
     if i == 0 or i + 1 >= len(blocks):
         return False
     touching = _touching(blocks[i - 1], blocks[i]) and _touching(blocks[i], blocks[i + 1])
-    chrome = all(fixed[j] is not None and fixed[j][0] == "boilerplate" for j in (i - 1, i + 1))
+    chrome = all(fixed[j] is not None and fixed[j].role == "boilerplate" for j in (i - 1, i + 1))
     return touching and chrome
 
 
-def _prose_role(blocks: list[Block], i: int) -> tuple[str, str]:
+def _prose_role(blocks: list[Block], i: int) -> Verdict:
     b = blocks[i]
     if b.hint == "blockquote":
-        return "blockquote", "quoted block in the markup"
+        return _verdict("blockquote", "markup_blockquote")
     if _TWEET_MEDIA.search(b.text):
-        return "embed", "embedded post text"
+        return _verdict("embed", "post_text")
     prev = blocks[i - 1] if i else None
     if (
         prev is not None
@@ -381,8 +439,8 @@ def _prose_role(blocks: list[Block], i: int) -> tuple[str, str]:
         and prev.text.rstrip().endswith(":")
         and not b.text.lstrip().startswith(("“", '"', "‘"))
     ):
-        return "blockquote", "paragraph introduced by a colon"
-    return "body", "prose"
+        return _verdict("blockquote", "introduced_by_colon")
+    return _verdict("body", "prose")
 
 
 def _is_short_sentence(f: dict) -> bool:
@@ -405,12 +463,12 @@ def _listed_after_colon(blocks: list[Block], i: int) -> bool:
     return j >= 0 and blocks[j].features["core"].endswith(":") and not blocks[j].features["bullet"]
 
 
-def _tail_role(block: Block) -> tuple[str, str]:
+def _tail_role(block: Block) -> Verdict:
     """Short lines after the last paragraph: credits or furniture."""
     f = block.features
     if 1 <= f["n_words"] <= 4 and not f["terminal"] and f["core"][:1].isupper():
-        return "credit", "credit line after the article"
-    return "boilerplate", "after the last paragraph"
+        return _verdict("credit", "tail_credit")
+    return _verdict("boilerplate", "after_last_paragraph")
 
 
 def _followed_by_content(blocks, fixed, prose, i: int, end: int) -> bool:
@@ -421,7 +479,7 @@ def _followed_by_content(blocks, fixed, prose, i: int, end: int) -> bool:
     for j in range(i + 1, end):
         if prose[j]:
             return True
-        if fixed[j] and fixed[j][0] == "boilerplate" and fixed[j][1] == "bare URL":
+        if fixed[j] and fixed[j].rule == "bare_url":
             continue  # a link to an embedded post
         return fixed[j] is None and bool(_TWEET_MEDIA.search(blocks[j].text))
     return False
@@ -434,19 +492,19 @@ def _mark_embeds(blocks: list[Block]) -> None:
     unless the paragraph above it was itself introduced by a colon.
     """
     for i, b in enumerate(blocks):
-        if b.reason != "embedded post attribution line":
+        if b.rule != "post_attribution":
             continue
         j = i - 1
         while (
             j >= 0
             and blocks[j].role not in {"headline", "byline", "dateline"}
-            and not blocks[j].reason.startswith(("page chrome", "bare URL"))
+            and blocks[j].rule not in {"page_chrome", "bare_url"}
             and not _POST_INTRO.search(blocks[j].text)  # "X wrote on Twitter:" is the author's
         ):
-            blocks[j].role, blocks[j].reason = "embed", "embedded post text"
+            blocks[j].assign(_verdict("embed", "post_text"))
             adjacent = j > 0 and _touching(blocks[j - 1], blocks[j])
             # a post of several paragraphs, opened by a line ending in a colon
-            opened = j > 0 and blocks[j - 1].reason == "paragraph introduced by a colon"
+            opened = j > 0 and blocks[j - 1].rule == "introduced_by_colon"
             if not (adjacent or opened):
                 break
             j -= 1

@@ -1,7 +1,7 @@
 """Raw folder to normalised articles: file discovery, manifest, decoding, cleaning, metadata.
 
 Nothing here raises on a bad input file: every file becomes an article row with a
-``status`` and a human ``reason``. Nothing is read outside the raw folder.
+``status``, a human ``reason`` and its ``rule`` key. Nothing is read outside the raw folder.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
+from typing import Literal
 
 import pandas as pd
 
@@ -22,6 +23,7 @@ from helpers.ingest.clean import Block, body_text, classify_blocks, split_blocks
 from helpers.ingest.decode import UnreadableInput, decode_bytes
 from helpers.ingest.html import html_blocks
 from helpers.ingest.metadata import byline_name, find_date, looks_like_person_credit, parse_date
+from helpers.schema import ArticleRule
 
 MANIFEST = "manifest.csv"
 ARTICLE_SUFFIXES = {".txt", ".html", ".htm"}
@@ -41,6 +43,7 @@ class Article:
     sha256: str = ""
     status: str = "ok"
     reason: str = ""
+    rule: ArticleRule | Literal[""] = ""  # "" while the article is kept, like ``reason``
     outlet: str | None = None
     url: str | None = None
     published: str | None = None
@@ -53,8 +56,9 @@ class Article:
     evidence: list[str] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
 
-    def reject(self, reason: str) -> Article:
-        self.status, self.reason = "rejected", reason
+    def reject(self, rule: ArticleRule, reason: str) -> Article:
+        """Reject with a key to decide on and the words to show, set together."""
+        self.status, self.rule, self.reason = "rejected", rule, reason
         return self
 
 
@@ -172,29 +176,34 @@ def load_article(
     art = Article(doc_id=doc_id, file=path.name)
     resolved = path.resolve()
     if not resolved.is_relative_to(raw_dir.resolve()):
-        return art.reject("link to a file outside the raw folder: not read")
+        return art.reject("outside_raw", "link to a file outside the raw folder: not read")
     if not resolved.is_file():
-        return art.reject("not a regular file")
+        return art.reject("not_a_file", "not a regular file")
     if path.suffix.lower() not in ARTICLE_SUFFIXES:
         return art.reject(
-            f"unsupported file type {path.suffix or '(none)'}: use .txt, .html or .htm"
+            "unsupported_type",
+            f"unsupported file type {path.suffix or '(none)'}: use .txt, .html or .htm",
         )
     size = resolved.stat().st_size
     if size > max_bytes:
-        return art.reject(f"file too large ({size / 1e6:.1f} MB; limit {max_bytes / 1e6:.0f} MB)")
+        return art.reject(
+            "too_large", f"file too large ({size / 1e6:.1f} MB; limit {max_bytes / 1e6:.0f} MB)"
+        )
     data = resolved.read_bytes()
     art.sha256 = sha256_of(data)
     if manifest_row and manifest_row.get("sha256") and manifest_row["sha256"].lower() != art.sha256:
-        return art.reject("content differs from the sha256 recorded in manifest.csv")
+        return art.reject(
+            "sha256_mismatch", "content differs from the sha256 recorded in manifest.csv"
+        )
     if not data.strip():
-        return art.reject("empty file")
+        return art.reject("empty", "empty file")
     try:
         decoded = decode_bytes(data)
     except UnreadableInput as err:
-        return art.reject(str(err))
+        return art.reject(err.rule, str(err))
     art.encoding = decoded.encoding
     if not decoded.text.strip():
-        return art.reject("only whitespace")
+        return art.reject("whitespace", "only whitespace")
     if path.suffix.lower() in HTML_SUFFIXES:
         blocks, head = html_blocks(decoded.text)
         classify_blocks(blocks)
@@ -206,7 +215,7 @@ def load_article(
     _infer_metadata(art, head)
     _apply_manifest(art, manifest_row)
     if art.n_words == 0:
-        return art.reject("no article text found: every line looks like page chrome")
+        return art.reject("no_text", "no article text found: every line looks like page chrome")
     return art
 
 

@@ -9,9 +9,16 @@ from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
+from helpers.schema import ArticleRule
+
 
 class UnreadableInput(ValueError):
-    """Raised when a file cannot be read as text; the message is a human reason."""
+    """Raised when a file cannot be read as text; the message is a human reason and
+    ``rule`` its key in the articles table, so callers never decide on the words."""
+
+    def __init__(self, rule: ArticleRule, message: str) -> None:
+        super().__init__(message)
+        self.rule = rule
 
 
 @dataclass(frozen=True)
@@ -72,12 +79,12 @@ def detect_encoding(data: bytes) -> str:
             return name
     for magic, what in _BINARY_MAGIC.items():
         if data.startswith(magic):
-            raise UnreadableInput(f"binary file: looks like {what}")
+            raise UnreadableInput("binary", f"binary file: looks like {what}")
     utf16 = _utf16_without_bom(data)
     if utf16:
         return utf16
     if b"\x00" in data:
-        raise UnreadableInput("binary file: contains NUL bytes")
+        raise UnreadableInput("binary", "binary file: contains NUL bytes")
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
@@ -90,10 +97,12 @@ def detect_encoding(data: bytes) -> str:
     except UnicodeDecodeError:
         best = from_bytes(data).best()
         if best is None:
-            raise UnreadableInput("undecodable bytes: no text encoding fits") from None
+            raise UnreadableInput(
+                "undecodable", "undecodable bytes: no text encoding fits"
+            ) from None
         return best.encoding
     if _CONTROL.search(text.replace("\t", "")):
-        raise UnreadableInput("binary file: control characters in the text")
+        raise UnreadableInput("binary", "binary file: control characters in the text")
     return "cp1252"
 
 
@@ -113,5 +122,5 @@ def decode_bytes(data: bytes) -> Decoded:
     try:
         text = data[len(bom) :].decode(encoding)
     except (UnicodeDecodeError, LookupError) as err:
-        raise UnreadableInput(f"undecodable bytes as {encoding}") from err
+        raise UnreadableInput("undecodable", f"undecodable bytes as {encoding}") from err
     return Decoded(normalize_text(text), encoding)
