@@ -23,13 +23,13 @@ setup: $(STAMP) ## create .venv and install the locked dependencies and the pack
 data: setup ## raw files -> data/processed/*.parquet
 	$(PY) -m helpers build
 
-notebooks: data ## execute notebooks/NN-*.ipynb in order (writes figures/)
+notebooks: data ## execute notebooks/NN-*.ipynb whose inputs changed, in order (writes figures/)
 	$(PY) -m helpers notebooks
 
-report: notebooks ## figures/report.html from the tables and figures
+report: notebooks ## figures/report.html from the tables and figures, when they changed
 	$(PY) -m helpers report
 
-test: setup ## unit tests and strict nbval on every notebook
+test: setup ## every test and strict nbval on every notebook, on two processes
 	$(PY) -m pytest
 
 bench: setup ## throughput and memory on synthetic corpora (0.25, 1 and 4 M words; ~25 min)
@@ -38,8 +38,8 @@ bench: setup ## throughput and memory on synthetic corpora (0.25, 1 and 4 M word
 lint: setup ## ruff over the package, tests and notebooks
 	$(PY) -m ruff check src tests notebooks
 
-lock: ## re-resolve requirements.lock from pyproject.toml
-	uv pip compile --quiet pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+lock: setup ## re-resolve requirements.lock from pyproject.toml
+	$(PY) -m uv pip compile --quiet pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
 
 clean: ## remove built tables (figures and notebooks stay: they are committed)
 	rm -rf data/processed/*.parquet

@@ -168,8 +168,8 @@ def test_rebuild_of_unchanged_input_is_byte_identical(tmp_path: Path) -> None:
         assert path.read_bytes() == (second / path.name).read_bytes(), path.name
 
 
-def test_seed_corpus_whole_pipeline(tmp_path: Path) -> None:
-    tables = build(RAW_DIR, tmp_path, progress=False)
+def test_seed_corpus_whole_pipeline(seed_tables: dict[str, pd.DataFrame]) -> None:
+    tables = seed_tables
     arts, blocks, sents = tables["articles"], tables["blocks"], tables["sentences"]
     n_files = len([p for p in RAW_DIR.iterdir() if p.suffix == ".txt"])
     assert len(arts) == n_files == 5

@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import Annotated, Literal, TypedDict, get_type_hints
 
 import pandas as pd
-import pytest
 
 from helpers.__main__ import main
 from helpers.build.pipeline import build
-from helpers.paths import PROJ_ROOT, RAW_DIR
+from helpers.paths import PROJ_ROOT
 from helpers.schema import (
     COLUMNS,
     ROWS,
@@ -22,13 +21,6 @@ from helpers.schema import (
 )
 
 DICTIONARY = PROJ_ROOT / "docs" / "data-dictionary.md"
-
-
-@pytest.fixture(scope="module")
-def seed_tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
-    out = tmp_path_factory.mktemp("seeds")
-    build(RAW_DIR, out, progress=False)
-    return {name: pd.read_parquet(out / f"{name}.parquet") for name in TABLES}
 
 
 def _dtypes(table: pd.DataFrame) -> dict[str, str]:

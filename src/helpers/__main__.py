@@ -39,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     p_report = sub.add_parser("report", help="write the self-contained HTML report")
     p_report.add_argument("--out", type=Path, default=FIGURES_DIR / "report.html")
+    p_report.add_argument(
+        "--force", action="store_true", help="write it even when its inputs are unchanged"
+    )
     p_bench = sub.add_parser("bench", help="throughput and memory on a synthetic corpus")
     p_bench.add_argument(
         "--words",
@@ -54,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     p_schema.add_argument("--out", type=Path, help="write it to this file instead")
     p_nb = sub.add_parser("notebooks", help="execute every notebook in order, in place")
     p_nb.add_argument("names", nargs="*", help="notebook files (default: all, in order)")
+    p_nb.add_argument(
+        "--force", action="store_true", help="run them even when their inputs are unchanged"
+    )
     args = parser.parse_args(argv)
 
     if args.command == "build":
@@ -103,14 +109,21 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.write(data_dictionary())
         return 0
     if args.command == "report":
-        from helpers.analysis.tables import load_tables
+        from helpers.publish.stamps import is_current, mark_current, report_inputs
+
+        inputs = report_inputs(PROCESSED_DIR, FIGURES_DIR)
+        if not args.force and is_current(args.out, inputs):
+            print(f"up to date: {args.out} (tables and figures unchanged)")
+            return 0
+        from helpers.analysis.tables import load_tables  # the whole kit: imported when needed
         from helpers.publish.report import write_report
 
         print(f"report -> {write_report(load_tables(), args.out)}")
+        mark_current(args.out, inputs)
         return 0
     from helpers.publish.notebooks import run_notebooks
 
-    run_notebooks([Path(n) for n in args.names] or None)
+    run_notebooks([Path(n) for n in args.names] or None, force=args.force)
     return 0
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from io import BytesIO
+import fcntl
+from io import BytesIO, StringIO
 from pathlib import Path
 
 import matplotlib as mpl
@@ -115,12 +116,20 @@ def notebook_of(name: str) -> str:
 
 
 def record(out_dir: Path, row: dict) -> None:
-    """Insert or replace one figure in ``manifest.csv`` (sorted by id)."""
+    """Insert or replace one figure in ``manifest.csv`` (sorted by id). The file is locked
+    while it is read and rewritten: notebooks run side by side (as the tests run them)
+    update it at once."""
     path = out_dir / "manifest.csv"
-    table = (
-        pd.read_csv(path, dtype=str, keep_default_na=False)
-        if path.exists()
-        else pd.DataFrame(columns=MANIFEST_COLUMNS)
-    )
-    table = pd.concat([table[table["id"] != row["id"]], pd.DataFrame([row])])
-    table.sort_values("id").to_csv(path, index=False, columns=MANIFEST_COLUMNS)
+    with path.open("a+", encoding="utf-8", newline="") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.seek(0)
+        text = handle.read()
+        table = (
+            pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)
+            if text
+            else pd.DataFrame(columns=MANIFEST_COLUMNS)
+        )
+        table = pd.concat([table[table["id"] != row["id"]], pd.DataFrame([row])])
+        handle.seek(0)
+        handle.truncate()
+        table.sort_values("id").to_csv(handle, index=False, columns=MANIFEST_COLUMNS)

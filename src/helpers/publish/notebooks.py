@@ -1,24 +1,37 @@
-"""Execute the numbered notebooks in order, in place, with the project's kernel."""
+"""Execute the numbered notebooks in order, in place, with the project's kernel; a notebook
+whose cells, tables and kit are unchanged since it last ran is not run again."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-import nbformat
-from nbclient import NotebookClient
-
-from helpers.paths import NOTEBOOKS_DIR
+from helpers.paths import NOTEBOOKS_DIR, PROCESSED_DIR
+from helpers.publish.stamps import is_current, mark_current, notebook_inputs
 
 
 def notebook_paths() -> list[Path]:
     return sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
 
 
-def run_notebooks(paths: list[Path] | None = None, timeout: int = 600) -> None:
-    """Run every cell of each notebook and save the outputs (what strict nbval checks)."""
+def run_notebooks(
+    paths: list[Path] | None = None,
+    timeout: int = 600,
+    force: bool = False,
+    processed_dir: Path = PROCESSED_DIR,
+) -> list[Path]:
+    """Run every cell of each notebook and save the outputs (what strict nbval checks);
+    the notebooks run. Current ones are skipped unless ``force``."""
+    ran = []
     for path in paths or notebook_paths():
+        inputs = notebook_inputs(path, processed_dir)
+        if not force and is_current(path, inputs):
+            print(f"up to date: {path.name}", file=sys.stderr)
+            continue
         print(f"running {path.name}", file=sys.stderr)
+        import nbformat  # these two take seconds to import: only when a notebook runs
+        from nbclient import NotebookClient
+
         nb = nbformat.read(path, as_version=4)
         for cell in nb.cells:  # timestamps would make every re-run a diff
             cell.metadata.pop("execution", None)
@@ -30,3 +43,6 @@ def run_notebooks(paths: list[Path] | None = None, timeout: int = 600) -> None:
             resources={"metadata": {"path": str(path.parent)}},
         ).execute()
         nbformat.write(nb, path)
+        mark_current(path, inputs)
+        ran.append(path)
+    return ran
