@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 from typing import get_args
 
@@ -14,6 +15,7 @@ import pandas as pd
 import pytest
 
 import helpers.build.stages as stages
+from helpers.__main__ import main
 from helpers.analysis.tables import offset_mismatches
 from helpers.build.cache import is_current
 from helpers.build.pipeline import build
@@ -242,6 +244,31 @@ def test_cli_builds_a_folder(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "1 files: 1 ok, 0 rejected" in result.stdout
     assert len(pd.read_parquet(tmp_path / "out" / "articles.parquet")) == 1
+
+
+def test_cli_names_each_rejected_file_with_its_reason_and_escapes_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "good.txt").write_text(GOOD, encoding="utf-8")
+    (raw / "empty.txt").write_bytes(b"")
+    (raw / "odd\x1b[31mname.txt").write_bytes(b"\x00\x01\x02" * 50)
+    assert main(["build", str(raw), "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "3 files: 1 ok, 2 rejected" in out
+    rejected = [line for line in out.splitlines() if line.startswith("  rejected ")]
+    assert len(rejected) == 2
+    assert any(line.startswith("  rejected empty.txt: ") for line in rejected)
+    assert any("odd\\x1b[31mname.txt" in line for line in rejected)
+    assert "\x1b" not in out  # no raw escape reaches the terminal
+
+
+def test_cli_prints_its_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0
+    assert capsys.readouterr().out.strip() == f"python -m helpers {version('helpers')}"
 
 
 def test_builds_in_processes_with_different_hash_seeds_are_identical(tmp_path: Path) -> None:

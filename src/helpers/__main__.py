@@ -4,27 +4,50 @@ from __future__ import annotations
 
 import argparse
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 from helpers.build.memory import main_process_memory
 from helpers.paths import FIGURES_DIR, PROCESSED_DIR, RAW_DIR
 
 
+def printable(name: str) -> str:
+    """A file name safe to print: control characters (terminal escapes) written as escapes."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in name)
+
+
 def main(argv: list[str] | None = None) -> int:
     main_process_memory()  # before pyarrow is imported or anything starts a thread
-    parser = argparse.ArgumentParser(prog="python -m helpers", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers",
+        description=__doc__,
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version('helpers')}")
     sub = parser.add_subparsers(dest="command", required=True)
-    p_build = sub.add_parser("build", help="raw articles -> Parquet tables")
-    p_build.add_argument("raw_dir", nargs="?", type=Path, default=RAW_DIR)
-    p_build.add_argument("--out", type=Path, default=PROCESSED_DIR)
+    p_build = sub.add_parser(
+        "build",
+        help="raw articles -> Parquet tables",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    p_build.add_argument(
+        "raw_dir",
+        nargs="?",
+        type=Path,
+        default=RAW_DIR,
+        help="folder of .txt, .html and .htm articles, with an optional manifest.csv",
+    )
+    p_build.add_argument(
+        "--out", type=Path, default=PROCESSED_DIR, help="folder the tables are written to"
+    )
     p_build.add_argument("--quiet", action="store_true", help="no progress bar")
     p_build.add_argument(
         "--engine",
         choices=("local", "dask"),
         default="local",
-        help="where the per-document stage runs (default: local)",
+        help="where the per-document stage runs",
     )
-    p_build.add_argument("--scheduler", help="dask scheduler address (default: a LocalCluster)")
+    p_build.add_argument("--scheduler", help="dask scheduler address; none: a LocalCluster")
     p_build.add_argument(
         "-j",
         "--n-process",
@@ -84,11 +107,13 @@ def main(argv: list[str] | None = None) -> int:
             use_cache=not args.no_cache,
         )
         arts = tables["articles"]
-        n_ok = int((arts["status"] == "ok").sum())
+        rejected = arts[arts["status"] != "ok"]
         print(
-            f"{len(arts)} files: {n_ok} ok, {len(arts) - n_ok} rejected; "
+            f"{len(arts)} files: {len(arts) - len(rejected)} ok, {len(rejected)} rejected; "
             f"{tables.rows('sentences')} sentences -> {args.out}"
         )
+        for file, reason in zip(rejected["file"], rejected["reason"], strict=True):
+            print(f"  rejected {printable(file)}: {reason}")
         return 0
     if args.command == "bench":
         import pandas as pd

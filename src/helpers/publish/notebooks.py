@@ -4,14 +4,32 @@ whose cells, tables and kit are unchanged since it last ran is not run again."""
 from __future__ import annotations
 
 import sys
+import tempfile
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from helpers.paths import NOTEBOOKS_DIR, PROCESSED_DIR
 from helpers.publish.stamps import is_current, mark_current, notebook_inputs
 
+if TYPE_CHECKING:
+    from traitlets.config import Config
+
 
 def notebook_paths() -> list[Path]:
     return sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
+
+
+def _over_sockets(folder: Path) -> Config:
+    """Kernel settings that reach the project's kernel through Unix sockets in ``folder``:
+    nothing listens on the network (over TCP the kernel warns that its traffic is
+    unencrypted)."""
+    from traitlets.config import Config
+
+    config = Config()
+    config.KernelManager.transport = "ipc"
+    config.KernelManager.ip = str(folder / "kernel")
+    return config
 
 
 def run_notebooks(
@@ -28,20 +46,25 @@ def run_notebooks(
         if not force and is_current(path, inputs):
             print(f"up to date: {path.name}", file=sys.stderr)
             continue
-        print(f"running {path.name}", file=sys.stderr)
         import nbformat  # these two take seconds to import: only when a notebook runs
         from nbclient import NotebookClient
 
         nb = nbformat.read(path, as_version=4)
         for cell in nb.cells:  # timestamps would make every re-run a diff
             cell.metadata.pop("execution", None)
-        NotebookClient(
-            nb,
-            timeout=timeout,
-            kernel_name="python3",
-            record_timing=False,
-            resources={"metadata": {"path": str(path.parent)}},
-        ).execute()
+        code = sum(cell.cell_type == "code" for cell in nb.cells)
+        print(f"running {path.name} ({code} code cells)", file=sys.stderr)
+        started = time.perf_counter()
+        with tempfile.TemporaryDirectory() as sockets:
+            NotebookClient(
+                nb,
+                timeout=timeout,
+                kernel_name="python3",
+                config=_over_sockets(Path(sockets)),
+                record_timing=False,
+                resources={"metadata": {"path": str(path.parent)}},
+            ).execute()
+        print(f"  {path.name}: done in {time.perf_counter() - started:.1f} s", file=sys.stderr)
         nbformat.write(nb, path)
         mark_current(path, inputs)
         ran.append(path)
