@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.analysis.evaluation import body_lines, entity_counts, quotes, sources
+from helpers.analysis.evaluation import body_lines, entity_counts, evaluate, quotes, sources
+from helpers.analysis.tables import load_tables
 
 
 def test_body_line_scores(tmp_path: Path) -> None:
@@ -101,3 +102,11 @@ def test_source_recall_precision_and_best_match() -> None:
     assert (summary["tp"], summary["fn"]) == (2, 1)
     assert summary["accuracy"] == 1.0  # the best match, not the first, is compared
     assert "Prosecutors" in set(misses["source"])
+
+
+def test_a_corpus_the_annotation_does_not_belong_to_is_not_scored() -> None:
+    tables = load_tables()
+    other = {**tables, "articles": tables["articles"].assign(sha256="0" * 64)}
+    summary, misses = evaluate(other)
+    assert summary.empty and all(m.empty for m in misses.values())
+    assert len(evaluate(tables)[0]) > 0  # the seeds themselves are scored

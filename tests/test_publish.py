@@ -8,8 +8,10 @@ import nbformat
 import pytest
 
 from helpers.__main__ import main
+from helpers.analysis.tables import load_tables
 from helpers.build.cache import STAMP
-from helpers.publish.notebooks import run_notebooks
+from helpers.paths import PROCESSED_DIR, PROJ_ROOT
+from helpers.publish.notebooks import run_copies, run_notebooks
 from helpers.publish.stamps import digest, stamp_path
 
 
@@ -69,3 +71,41 @@ def test_the_report_is_written_again_only_when_its_inputs_change(
 def test_digest_parts_are_delimited() -> None:
     assert digest("ab", "c") != digest("a", "bc")
     assert digest("ab", "c") == digest("ab", "c")
+
+
+def _notebook(path: Path, *cells: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
+    nb.cells[0].metadata["tags"] = ["parameters"]
+    nbformat.write(nb, path)
+    return path
+
+
+def test_copies_get_their_tables_and_figures_folder_and_a_failure_is_kept(
+    tmp_path: Path,
+) -> None:
+    good = _notebook(
+        tmp_path / "01-good.ipynb",
+        "TABLES_DIR = None\nFIGURES_DIR = None",
+        "from pathlib import Path\nPath(FIGURES_DIR, 'seen.txt').write_text(str(TABLES_DIR))",
+    )
+    bad = _notebook(tmp_path / "02-bad.ipynb", "TABLES_DIR = None\nFIGURES_DIR = None", "1 / 0")
+    before = good.read_bytes()
+    errors = run_copies(tmp_path / "tables", tmp_path / "out", [good, bad])
+    assert errors == {"01-good.ipynb": "", "02-bad.ipynb": "ZeroDivisionError: division by zero"}
+    assert (tmp_path / "out" / "figures" / "seen.txt").read_text() == str(tmp_path / "tables")
+    saved = nbformat.read(tmp_path / "out" / "notebooks" / "02-bad.ipynb", as_version=4)
+    outputs = [o for c in saved.cells for o in c.get("outputs", [])]
+    assert any(o.get("ename") == "ZeroDivisionError" for o in outputs)
+    assert good.read_bytes() == before  # the original is never executed in place
+
+
+def test_copies_never_go_into_the_project_s_own_folders() -> None:
+    with pytest.raises(ValueError, match="project's own"):
+        run_copies(PROCESSED_DIR, PROJ_ROOT, [])
+
+
+def test_tables_of_another_folder_are_never_built_there(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="build them first"):
+        load_tables(tmp_path)
+    assert list(tmp_path.iterdir()) == []

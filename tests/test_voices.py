@@ -64,6 +64,7 @@ def test_versions_reference_and_changes() -> None:
     b = versions.set_index("doc_id").loc["b"]
     assert b["changes"] == "deletion; substitution" and b["fidelity"] < 1
     assert most_relayed(versions) == versions["utterance_id"].iloc[0]
+    assert most_relayed(versions.iloc[0:0]) is None  # nothing shared, nothing shown
     page = diff_html(versions, versions["utterance_id"].iloc[0])
     assert "<del>together</del>" in page and "<ins>is</ins>" in page
 

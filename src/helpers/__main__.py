@@ -83,6 +83,14 @@ def main(argv: list[str] | None = None) -> int:
     p_nb.add_argument(
         "--force", action="store_true", help="run them even when their inputs are unchanged"
     )
+    p_nb.add_argument(
+        "--tables",
+        type=Path,
+        help="run copies on the build in this folder (with --out), not the notebooks in place",
+    )
+    p_nb.add_argument(
+        "--out", type=Path, help="with --tables: folder for the executed copies, figures, report"
+    )
     args = parser.parse_args(argv)
 
     if args.command == "build":
@@ -146,10 +154,29 @@ def main(argv: list[str] | None = None) -> int:
         print(f"report -> {write_report(load_tables(), args.out)}")
         mark_current(args.out, inputs)
         return 0
-    from helpers.publish.notebooks import run_notebooks
+    if args.tables is None:
+        from helpers.publish.notebooks import run_notebooks
 
-    run_notebooks([Path(n) for n in args.names] or None, force=args.force)
-    return 0
+        run_notebooks([Path(n) for n in args.names] or None, force=args.force)
+        return 0
+    if args.out is None:
+        print("error: --tables needs --out, the folder to write the copies to", file=sys.stderr)
+        return 2
+    if not (args.tables / "articles.parquet").exists():
+        print(f"error: no build in {args.tables}: run python -m helpers build RAW --out "
+              f"{args.tables} first", file=sys.stderr)
+        return 2
+    from helpers.analysis.tables import load_tables
+    from helpers.publish.notebooks import run_copies
+    from helpers.publish.report import write_report
+
+    errors = run_copies(args.tables, args.out, [Path(n) for n in args.names] or None)
+    report = write_report(load_tables(args.tables), args.out / "report.html", args.out / "figures")
+    print(f"report -> {report}")
+    failed = [name for name, error in errors.items() if error]
+    for name in failed:
+        print(f"  {name} failed: {errors[name]} (saved with its error in {args.out / 'notebooks'})")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -256,33 +256,51 @@ def sources(predicted: pd.DataFrame, gold: pd.DataFrame) -> tuple[dict, pd.DataF
     return summary, misses
 
 
+SCORE_COLUMNS = [
+    "task",
+    "unit",
+    "n",
+    "precision",
+    "recall",
+    "f1",
+    "accuracy",
+    "mean_abs_error",
+    "tp",
+    "fp",
+    "fn",
+]
+TASKS = ("body lines", "entity counts", "quotes", "sources")
+
+
+def annotated_documents(articles: pd.DataFrame, files: pd.DataFrame) -> list[str]:
+    """The documents of a build that the annotation was made on: same document id and the
+    same bytes (``files.csv`` holds each annotated file's sha256). A build of any other
+    corpus, or of edited copies, has none, and is not scored against it."""
+    built = set(zip(articles["doc_id"], articles["sha256"], strict=True))
+    annotated = zip(files["doc_id"], files["sha256"], strict=True)
+    return sorted(doc for doc, sha in annotated if (doc, sha) in built)
+
+
 def evaluate(
     tables: dict[str, pd.DataFrame], folder: Path = ANNOTATION_DIR, raw_dir: Path = RAW_DIR
 ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
-    """Every score in one table, and the disagreements per task."""
+    """Every score in one table, and the disagreements per task, over the documents the
+    annotation belongs to (``annotated_documents``); no rows when there are none."""
     gold = read_annotations(folder)
+    docs = annotated_documents(tables["articles"], gold["files"])
+    if not docs:
+        return pd.DataFrame(columns=SCORE_COLUMNS), {task: pd.DataFrame() for task in TASKS}
+    gold = {name: table[table["doc_id"].isin(docs)] for name, table in gold.items()}
+    tables = {name: t[t["doc_id"].isin(docs)] if "doc_id" in t else t for name, t in tables.items()}
     body, body_misses = body_lines(tables["blocks"], gold["body_lines"], raw_dir)
     counts, count_misses = entity_counts(tables["mentions"], gold["entity_counts"])
     quote_rows, quote_misses = quotes(tables["quotes"], gold["quotes"])
     source_row, source_misses = sources(tables["sources"], gold["sources"])
     summary = pd.DataFrame([body, counts, *quote_rows, source_row])
-    columns = [
-        "task",
-        "unit",
-        "n",
-        "precision",
-        "recall",
-        "f1",
-        "accuracy",
-        "mean_abs_error",
-        "tp",
-        "fp",
-        "fn",
-    ]
     misses = {
         "body lines": body_misses,
         "entity counts": count_misses,
         "quotes": quote_misses,
         "sources": source_misses,
     }
-    return summary.reindex(columns=columns), misses
+    return summary.reindex(columns=SCORE_COLUMNS), misses

@@ -68,10 +68,11 @@ def fidelity_matrix(versions: pd.DataFrame) -> pd.DataFrame:
     return matrix.reindex(order)
 
 
-def most_relayed(versions: pd.DataFrame) -> str:
-    """The utterance quoted by the most articles (the lowest id among ties)."""
+def most_relayed(versions: pd.DataFrame) -> str | None:
+    """The utterance quoted by the most articles (the lowest id among ties); None when no
+    quotation is shared."""
     counts = versions.groupby("utterance_id")["doc_id"].nunique()
-    return sorted(counts.index[counts == counts.max()])[0]
+    return min(counts.index[counts == counts.max()], default=None)
 
 
 def diff_html(versions: pd.DataFrame, utterance_id: str) -> str:

@@ -15,9 +15,16 @@ def load_tables(
     processed_dir: Path = PROCESSED_DIR,
     raw_dir: Path = RAW_DIR,
 ) -> dict[str, pd.DataFrame]:
-    """Every table by name; a fresh clone builds them silently on first use."""
+    """Every table by name. A fresh clone builds the project's own tables silently on
+    first use; another folder must hold a build, which is never made or overwritten here."""
     paths = {name: processed_dir / f"{name}.parquet" for name in TABLES}
-    if not all(p.exists() for p in paths.values()):
+    missing = [name for name, path in paths.items() if not path.exists()]
+    if missing and processed_dir.resolve() != PROCESSED_DIR.resolve():
+        raise FileNotFoundError(
+            f"no tables {', '.join(missing)} in {processed_dir}: build them first with "
+            f"python -m helpers build RAW_FOLDER --out {processed_dir}"
+        )
+    if missing:
         build(raw_dir, processed_dir, progress=False)
     return {name: pd.read_parquet(path) for name, path in paths.items()}
 

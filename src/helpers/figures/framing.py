@@ -83,7 +83,10 @@ def fightin_words_bars(terms: pd.DataFrame, top: int = 8) -> tuple[plt.Figure, p
 
 
 def similarity_clustermap(sims: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
-    """TF-IDF cosine between articles, rows and columns ordered by clustering."""
+    """TF-IDF cosine between articles, rows and columns ordered by clustering. Pairs the
+    similarity table does not list share no vocabulary (or, past 50 articles, are not among
+    each other's closest): drawn as 0, as clustering needs every distance."""
+    sims = sims.fillna(0.0)
     size = 2.5 + 1.0 * len(sims)
     grid = sns.clustermap(
         sims,

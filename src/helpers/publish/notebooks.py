@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from helpers.paths import NOTEBOOKS_DIR, PROCESSED_DIR
+from helpers.paths import FIGURES_DIR, NOTEBOOKS_DIR, PROCESSED_DIR
 from helpers.publish.stamps import is_current, mark_current, notebook_inputs
 
 if TYPE_CHECKING:
@@ -69,3 +69,40 @@ def run_notebooks(
         mark_current(path, inputs)
         ran.append(path)
     return ran
+
+
+def run_copies(tables_dir: Path, out_dir: Path, paths: list[Path] | None = None) -> dict[str, str]:
+    """Execute copies of the notebooks on the build in ``tables_dir`` with papermill, their
+    ``parameters`` cells given these tables and ``out_dir/figures``: the executed copies go
+    to ``out_dir/notebooks``, and the committed notebooks and ``figures/`` are never
+    touched. A notebook that fails is saved with its error and the others still run.
+    Returns each notebook's error, "" when it ran."""
+    import papermill  # imports nbclient and its kernel machinery
+
+    copies, figures = out_dir / "notebooks", out_dir / "figures"
+    if copies.resolve() == NOTEBOOKS_DIR.resolve() or figures.resolve() == FIGURES_DIR.resolve():
+        raise ValueError(f"{out_dir} holds the project's own notebooks and figures: use another")
+    copies.mkdir(parents=True, exist_ok=True)
+    figures.mkdir(parents=True, exist_ok=True)
+    errors = {}
+    for path in paths or notebook_paths():
+        print(f"running {path.name} on {tables_dir}", file=sys.stderr)
+        started = time.perf_counter()
+        with tempfile.TemporaryDirectory() as sockets:
+            try:
+                papermill.execute_notebook(
+                    path,
+                    copies / path.name,
+                    parameters={"TABLES_DIR": str(tables_dir), "FIGURES_DIR": str(figures)},
+                    kernel_name="python3",
+                    language="python",
+                    progress_bar=False,
+                    cwd=str(copies),
+                    config=_over_sockets(Path(sockets)),
+                )
+                errors[path.name] = ""
+            except papermill.PapermillExecutionError as failed:  # saved with its error
+                errors[path.name] = f"{failed.ename}: {failed.evalue}"
+        status = f"failed ({errors[path.name]})" if errors[path.name] else "done"
+        print(f"  {path.name}: {status} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return errors

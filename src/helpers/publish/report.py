@@ -183,11 +183,23 @@ def build_report(t: dict[str, pd.DataFrame], figures_dir: Path = FIGURES_DIR) ->
         "the article text. One spaCy pipeline (en_core_web_sm 3.8 with an entity ruler "
         "fed by an alias file) finds sentences, entities and the dependency parse that "
         "attributes quotations. Stance, labels, claims and reuse are computed from "
-        "versioned lexicons. The scores below compare the kit with a hand annotation "
-        "of the seed articles (<code>data/annotations/</code>). They are measured on "
-        "the texts the rules were developed on, so expect lower scores on other "
-        "outlets; notebook <code>05-evaluation</code> lists every disagreement.</p>",
-        _table(scores.drop(columns=["tp", "fp", "fn"]).round(3)),
+        "versioned lexicons.</p>",
+        *(
+            [
+                "<p>The scores below compare the kit with a hand annotation of the seed "
+                "articles (<code>data/annotations/</code>). They are measured on the texts "
+                "the rules were developed on, so expect lower scores on other outlets; "
+                "notebook <code>05-evaluation</code> lists every disagreement.</p>",
+                _table(scores.drop(columns=["tp", "fp", "fn"]).round(3)),
+            ]
+            if len(scores)
+            else [
+                "<p>No hand annotation belongs to this corpus (annotations are matched to "
+                "articles by file digest), so the kit's accuracy on it is not measured "
+                "here; <code>docs/evaluation.md</code> gives its scores on annotated "
+                "pages.</p>"
+            ]
+        ),
         "<h2>Reproduce</h2><p><code>make all</code> rebuilds every table, notebook, "
         "figure and this report from the raw files; <code>make test</code> runs the "
         "tests.</p></body></html>",
