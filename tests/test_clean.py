@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 import helpers.ingest.clean as clean
 from helpers.annotate.article import annotate_documents
 from helpers.build.rows import INPUT_COLUMNS, block_rows
-from helpers.ingest.clean import REASONS, Block, classify_blocks, clean_lines, split_blocks
+from helpers.ingest.clean import REASONS, Block, clean_lines, split_blocks
 from helpers.ingest.corpus import Article
-from helpers.ingest.html import html_blocks
+from helpers.ingest.html import read_html
 from helpers.schema import BlockRule
 
 
@@ -280,6 +280,27 @@ BEYOND_FIXTURES: dict[str, str] = {
     f"<figure><figcaption>Kurdish fighters near Kobani</figcaption></figure>\n{PARAGRAPH}"
     "</body></html>",
 }
+QUEUES = (
+    "Residents described long queues at the only bakery still open, where bread ran out each "
+    "morning before most of them reached the counter, and prices had tripled since the summer."
+)
+TITLED = "<html><head><title>Turkey and the border | Example News</title></head><body>"
+# HTML pages where the article extractor overrules the rules
+SWAPPED_HEADLINE = (
+    f"{TITLED}<h2>Most read: markets rally</h2>{PARAGRAPH}<h1>Turkey and the border</h1>"
+    f"<p>{QUEUES}</p>{PARAGRAPH}<p>Once more.</p></body></html>"
+)
+BEYOND_FIXTURES |= {
+    "extracted_headline": SWAPPED_HEADLINE,
+    "not_headline": SWAPPED_HEADLINE,
+    "above_headline": SWAPPED_HEADLINE,
+    "extracted": f"{TITLED}<article><h1>Turkey and the border</h1>{PARAGRAPH}"
+    f"<p>The aid groups asked for three things:</p><ul><li>Food</li><li>Water</li>"
+    f"<li>Medicine</li></ul><p>{QUEUES}</p></article></body></html>",
+    "not_extracted": f"{TITLED}<article><h1>Turkey and the border</h1>{PARAGRAPH}"
+    f"<p>{QUEUES}</p></article><div class='related-stories'>"
+    f"<p>{QUEUES.replace('bakery', 'market')}</p></div></body></html>",
+}
 ATTRIBUTION = "— pyd rojava (@PYD_Rojava) October 13, 2019"
 # a subheading over the link to a post, the post, its account line
 TWEET_PAGE = page(
@@ -312,7 +333,7 @@ def fixture_page(path: Path) -> str:
 def classified(page_text: str) -> list[Block]:
     """The classified blocks of a plain-text page or, from its markup, of an HTML page."""
     if page_text.startswith("<html"):
-        return classify_blocks(html_blocks(page_text)[0])
+        return read_html(page_text).blocks
     return clean_lines(page_text)
 
 

@@ -88,6 +88,12 @@ BlockRule = Literal[
     "tail_credit",
     "after_last_paragraph",
     "after_end",
+    # HTML pages: the article extractor's reading, where it overrules the rules above
+    "extracted_headline",  # the line that is the page's title
+    "not_headline",  # the rules' headline, where the title is another line
+    "above_headline",  # extracted text above the headline
+    "extracted",  # in the extracted article text
+    "not_extracted",  # content by the rules, not in the extracted text
 ]
 # Why a file was rejected (helpers.ingest.corpus, helpers.ingest.decode, the duplicate
 # check of helpers.build.rows). A kept article's rule is "", like its reason.

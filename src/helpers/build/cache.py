@@ -1,9 +1,9 @@
 """Per-document results cached by the raw file's sha256 and the pipeline version.
 
 The version is a hash of everything that shapes a document's results: the package's code,
-its data files (lexicons, patterns), and the spaCy and model versions. Change any of them
-and every document is processed again; change nothing and a rebuild reads the cache. A
-stamp of the whole input lets an unchanged rebuild stop before loading anything heavy.
+its data files (lexicons, patterns), and the spaCy, model and trafilatura versions. Change
+any of them and every document is processed again; change nothing and a rebuild reads the
+cache. A stamp of the whole input lets an unchanged rebuild stop before loading anything heavy.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ def pipeline_version() -> str:
         digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
         digest.update(path.read_bytes())
     digest.update(f"spacy {version('spacy')} {MODEL} {version(MODEL)}".encode())
+    digest.update(f"trafilatura {version('trafilatura')}".encode())  # reads HTML pages
     return digest.hexdigest()[:16]
 
 

@@ -73,6 +73,12 @@ REASONS: dict[BlockRule, str] = {
     "tail_credit": "credit line after the article",
     "after_last_paragraph": "after the last paragraph",
     "after_end": "after the end of the article",
+    # HTML pages, where the article extractor ({name}) overrules the rules above
+    "extracted_headline": "the page's title as {name} reads it",
+    "not_headline": "not the headline: the page's title as {name} reads it is another line",
+    "above_headline": "above the headline, though in {name}'s article text",
+    "extracted": "in {name}'s article text",
+    "not_extracted": "not in {name}'s article text",
 }
 # Chrome categories whose lines are not boilerplate but metadata of their own kind.
 _CHROME_ROLES: dict[str, BlockRole] = {"image_credit": "caption", "reporting_credit": "credit"}
@@ -86,10 +92,13 @@ class Verdict(NamedTuple):
     reason: str
 
 
+def reason_for(rule: BlockRule, name: str = "") -> str:
+    """The words of ``rule`` (``REASONS``), so one rule always reads the same."""
+    return REASONS[rule].format(name=name)
+
+
 def _verdict(role: BlockRole, rule: BlockRule, name: str = "") -> Verdict:
-    """The verdict of ``rule``, its words taken from ``REASONS`` so one rule always reads
-    the same."""
-    return Verdict(role, rule, REASONS[rule].format(name=name))
+    return Verdict(role, rule, reason_for(rule, name))
 
 
 @dataclass

@@ -21,7 +21,7 @@ import pandas as pd
 
 from helpers.ingest.clean import Block, body_text, classify_blocks, split_blocks, words
 from helpers.ingest.decode import UnreadableInput, decode_bytes
-from helpers.ingest.html import html_blocks
+from helpers.ingest.html import EXTRACTOR, read_html
 from helpers.ingest.metadata import byline_name, find_date, looks_like_person_credit, parse_date
 from helpers.schema import ArticleRule
 
@@ -205,22 +205,30 @@ def load_article(
     if not decoded.text.strip():
         return art.reject("whitespace", "only whitespace")
     if path.suffix.lower() in HTML_SUFFIXES:
-        blocks, head = html_blocks(decoded.text)
-        classify_blocks(blocks)
+        page = read_html(decoded.text)
+        blocks, head, head_evidence = page.blocks, page.meta, page.evidence
     else:
-        blocks, head = classify_blocks(split_blocks(decoded.text)), {}
+        blocks, head, head_evidence = classify_blocks(split_blocks(decoded.text)), {}, {}
     art.blocks = blocks
     art.text = body_text(blocks)
     art.n_words = len(words(art.text))
-    _infer_metadata(art, head)
+    _infer_metadata(art, head, head_evidence)
     _apply_manifest(art, manifest_row)
     if art.n_words == 0:
         return art.reject("no_text", "no article text found: every line looks like page chrome")
     return art
 
 
-def _infer_metadata(art: Article, head: dict[str, str]) -> None:
-    """Headline, date and author from the page itself, each with its evidence."""
+def _infer_metadata(
+    art: Article, head: dict[str, str], head_evidence: dict[str, str] | None = None
+) -> None:
+    """Headline, date and author from the page itself, each with its evidence.
+
+    ``head`` holds an HTML page's metadata and ``head_evidence`` how each value was read.
+    A date or author that trafilatura read from the page's metadata (JSON-LD, meta tags)
+    comes first; then the page's own lines; then the HTML meta tags."""
+    head_evidence = head_evidence or {}
+    extracted = {k for k, v in head_evidence.items() if EXTRACTOR in v}
     by_role: dict[str, list[Block]] = {}
     for b in art.blocks:
         by_role.setdefault(b.role, []).append(b)
@@ -230,7 +238,7 @@ def _infer_metadata(art: Article, head: dict[str, str]) -> None:
         art.evidence.append(f"headline: line {headline[0].line_start}")
     elif head.get("headline"):
         art.headline = head["headline"]
-        art.evidence.append("headline: HTML title")
+        art.evidence.append(f"headline: {head_evidence.get('headline', 'HTML title')}")
 
     top = headline[0].line_start if headline else 0
     datelines = by_role.get("dateline", [])
@@ -240,7 +248,12 @@ def _infer_metadata(art: Article, head: dict[str, str]) -> None:
     ]
     first_body = next((b for b in art.blocks if b.role in {"body", "standfirst"}), None)
     # then a byline that carries the date ("By Jane Doe on 11/7/14"), then the first paragraph
-    for b in ordered + by_role.get("byline", []) + ([first_body] if first_body else []):
+    lines = ordered + by_role.get("byline", []) + ([first_body] if first_body else [])
+    if "published" in extracted:
+        art.published = head["published"]
+        art.evidence.append(f"published: {head_evidence['published']}")
+        lines = []
+    for b in lines:
         found = find_date(b.text[:120] if b is first_body else b.text)
         if found:
             art.published = found.value
@@ -257,7 +270,10 @@ def _infer_metadata(art: Article, head: dict[str, str]) -> None:
         if (name := byline_name(b.text)) is not None
     ]
     credits = [b for b in by_role.get("credit", []) if looks_like_person_credit(b.text)]
-    if named:
+    if "author" in extracted:
+        art.author = head["author"]
+        art.evidence.append(f"author: {head_evidence['author']}")
+    elif named:
         block, art.author = named[0]
         art.evidence.append(f"author: {block.role} line {block.line_start}")
     elif credits:
@@ -269,7 +285,7 @@ def _infer_metadata(art: Article, head: dict[str, str]) -> None:
     for key in ("outlet", "url"):
         if head.get(key):
             setattr(art, key, head[key])
-            art.evidence.append(f"{key}: HTML meta")
+            art.evidence.append(f"{key}: {head_evidence.get(key, 'HTML meta')}")
 
 
 def _apply_manifest(art: Article, row: dict | None) -> None:
