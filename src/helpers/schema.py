@@ -94,6 +94,8 @@ BlockRule = Literal[
     "above_headline",  # extracted text above the headline
     "extracted",  # in the extracted article text
     "not_extracted",  # content by the rules, not in the extracted text
+    # a plain-text page in another language: kept whole
+    "not_english",
 ]
 # Why a file was rejected (helpers.ingest.corpus, helpers.ingest.decode, the duplicate
 # check of helpers.build.rows). A kept article's rule is "", like its reason.
@@ -138,6 +140,11 @@ class ArticleRow(TypedDict):
     n_words: Annotated[int, "words in `text`"]
     text: Annotated[str, "the clean article body: content blocks joined by a blank line"]
     encoding: Annotated[str, "the encoding the file was decoded from"]
+    language: Annotated[
+        str,
+        "ISO 639-1 code of the page's language (py3langid), `und` when not identified; the "
+        "English rules and annotation run on `en` and `und` only",
+    ]
     n_lines: Annotated[int, "blocks in the page"]
     n_body_lines: Annotated[int, "blocks kept as content"]
     metadata_evidence: Annotated[

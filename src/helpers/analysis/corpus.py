@@ -24,11 +24,13 @@ ROLE_GROUPS = {
 
 
 def corpus_summary(articles: pd.DataFrame, blocks: pd.DataFrame) -> pd.DataFrame:
-    """One row per article: outlet, date, words kept, raw lines kept and dropped."""
+    """One row per article: outlet, status, language (the English rules read only `en` and
+    `und`), date, words kept, raw lines kept and dropped."""
     lines = blocks.assign(n=blocks["line_end"] - blocks["line_start"] + 1)
     kept = lines[lines["is_body"]].groupby("doc_id")["n"].sum()
     dropped = lines[~lines["is_body"]].groupby("doc_id")["n"].sum()
-    out = articles[["doc_id", "status", "published", "published_month", "n_words"]].copy()
+    columns = ["doc_id", "status", "language", "published", "published_month", "n_words"]
+    out = articles[columns].copy()
     out.insert(1, "outlet", outlet_labels(articles).to_numpy())
     out["lines_kept"] = out["doc_id"].map(kept).fillna(0).astype(int)
     out["lines_dropped"] = out["doc_id"].map(dropped).fillna(0).astype(int)

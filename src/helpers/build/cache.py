@@ -29,6 +29,7 @@ def pipeline_version() -> str:
         digest.update(path.read_bytes())
     digest.update(f"spacy {version('spacy')} {MODEL} {version(MODEL)}".encode())
     digest.update(f"trafilatura {version('trafilatura')}".encode())  # reads HTML pages
+    digest.update(f"py3langid {version('py3langid')}".encode())  # decides the language
     return digest.hexdigest()[:16]
 
 

@@ -15,6 +15,7 @@ from tqdm import tqdm
 from helpers.build.engine import DocInput
 from helpers.build.store import TableRows
 from helpers.ingest.corpus import Article, inputs, load_article, manifest_row
+from helpers.ingest.language import english_rules_apply
 from helpers.schema import COLUMNS, ORDER
 
 
@@ -58,6 +59,7 @@ def article_row(a: Article) -> dict:
         "n_words": a.n_words,
         "text": a.text,
         "encoding": a.encoding,
+        "language": a.language,
         "n_lines": len(a.blocks),
         "n_body_lines": sum(b.is_body for b in a.blocks),
         "metadata_evidence": "; ".join(a.evidence),
@@ -105,7 +107,8 @@ def read_articles(
         rows = list(block_rows(art))
         blocks.extend(rows)
         body = [{k: row[k] for k in INPUT_COLUMNS} for row in rows if row["is_body"]]
-        if art.status == "ok" and body:
+        # the English pipeline annotates English articles only; the others keep their text
+        if art.status == "ok" and body and english_rules_apply(art.language):
             yield art.doc_id, art.sha256, body
 
 

@@ -79,6 +79,8 @@ REASONS: dict[BlockRule, str] = {
     "above_headline": "above the headline, though in {name}'s article text",
     "extracted": "in {name}'s article text",
     "not_extracted": "not in {name}'s article text",
+    # a page in another language ({name}: its code), where the English rules are not applied
+    "not_english": "kept whole: the page is in '{name}', and the English rules are not applied",
 }
 # Chrome categories whose lines are not boilerplate but metadata of their own kind.
 _CHROME_ROLES: dict[str, BlockRole] = {"image_credit": "caption", "reporting_credit": "credit"}

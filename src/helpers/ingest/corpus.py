@@ -19,9 +19,10 @@ from typing import Literal
 
 import pandas as pd
 
-from helpers.ingest.clean import Block, body_text, classify_blocks, split_blocks, words
+from helpers.ingest.clean import Block, body_text, classify_blocks, reason_for, split_blocks, words
 from helpers.ingest.decode import UnreadableInput, decode_bytes
 from helpers.ingest.html import EXTRACTOR, read_html
+from helpers.ingest.language import english_rules_apply, identify
 from helpers.ingest.metadata import byline_name, find_date, looks_like_person_credit, parse_date
 from helpers.schema import ArticleRule
 
@@ -53,6 +54,7 @@ class Article:
     n_words: int = 0
     text: str = ""
     encoding: str | None = None
+    language: str = ""  # ISO 639-1 code, "und" when not identified, "" when not read
     evidence: list[str] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
 
@@ -209,6 +211,12 @@ def load_article(
         blocks, head, head_evidence = page.blocks, page.meta, page.evidence
     else:
         blocks, head, head_evidence = classify_blocks(split_blocks(decoded.text)), {}, {}
+    art.language = identify("\n".join(b.text for b in blocks))
+    if not english_rules_apply(art.language) and path.suffix.lower() not in HTML_SUFFIXES:
+        # the English rules do worse than none on other languages: every line is kept
+        for block in blocks:
+            block.role, block.rule = "body", "not_english"
+            block.reason = reason_for("not_english", art.language)
     art.blocks = blocks
     art.text = body_text(blocks)
     art.n_words = len(words(art.text))
