@@ -114,11 +114,14 @@ def test_jupyterlab_runs_a_notebook_without_errors(browser, tmp_path: Path) -> N
     notebook = "01-corpus.ipynb"
     root = tmp_path / "lab"
     root.mkdir()
-    # Run a copy without outputs: prompts and figures can then only come from this run.
+    # Run a copy without outputs: prompts and figures can then only come from this run;
+    # its figures go to a folder of the test's, not the project's figures/.
     nb = nbformat.read(NOTEBOOKS_DIR / notebook, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
+        if "parameters" in cell.metadata.get("tags", []):
+            cell.source += f"\nFIGURES_DIR = {str(tmp_path / 'figures')!r}"
     nbformat.write(nb, root / notebook)
     # Every cell in the page (JupyterLab otherwise renders only the visible ones).
     settings = tmp_path / "settings" / "@jupyterlab" / "notebook-extension"

@@ -104,16 +104,21 @@ def main(argv: list[str] | None = None) -> int:
             print(f"up to date: {args.out} (input and pipeline unchanged)")
             return 0
         from helpers.build.pipeline import build
+        from helpers.build.store import OutputRefused
 
-        tables = build(
-            args.raw_dir,
-            args.out,
-            progress=not args.quiet,
-            engine=args.engine,
-            n_process=args.n_process,
-            scheduler=args.scheduler,
-            use_cache=not args.no_cache,
-        )
+        try:
+            tables = build(
+                args.raw_dir,
+                args.out,
+                progress=not args.quiet,
+                engine=args.engine,
+                n_process=args.n_process,
+                scheduler=args.scheduler,
+                use_cache=not args.no_cache,
+            )
+        except OutputRefused as refused:
+            print(f"error: {refused}", file=sys.stderr)
+            return 2
         arts = tables["articles"]
         rejected = arts[arts["status"] != "ok"]
         print(

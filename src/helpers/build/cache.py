@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
 import shutil
 from functools import cache
 from importlib.metadata import version
@@ -34,6 +35,7 @@ def pipeline_version() -> str:
 
 
 STAMP = ".build-stamp"
+_VERSION = re.compile(r"[0-9a-f]{16}")  # pipeline_version(): a cache folder's name
 
 
 def input_fingerprint(raw_dir: Path) -> str:
@@ -74,9 +76,9 @@ class DocCache:
 
     def __init__(self, root: Path) -> None:
         self.dir = root / pipeline_version()
-        if root.exists():
+        if root.exists():  # only folders of older versions, named as this one is named
             for old in root.iterdir():
-                if old.is_dir() and old != self.dir:
+                if old.is_dir() and old != self.dir and _VERSION.fullmatch(old.name):
                     shutil.rmtree(old)
         self.dir.mkdir(parents=True, exist_ok=True)
 

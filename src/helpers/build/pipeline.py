@@ -16,7 +16,7 @@ from helpers.build.cache import DocCache, clear_stamp, write_stamp
 from helpers.build.engine import Engine, run_documents
 from helpers.build.rows import read_articles
 from helpers.build.stages import claim_tables, quote_stage, task_tables, text_tables
-from helpers.build.store import TableFile, Tables, TableStore, TableWriter
+from helpers.build.store import TableFile, Tables, TableStore, TableWriter, claim_output
 from helpers.schema import COLUMNS
 
 
@@ -39,6 +39,7 @@ def build(
     articles read back only what they use. Stage durations in seconds go into
     ``timings`` when given.
     """
+    claim_output(raw_dir, out_dir)
     clock = Stopwatch(timings)
     store = TableStore(out_dir)
     # the workers load the model while the files are read

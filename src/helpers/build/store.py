@@ -180,6 +180,46 @@ def _may_hold(file: pq.ParquetFile, group: int, docs: tuple[str, str]) -> bool:
     return stats.min <= docs[1] and docs[0] <= stats.max
 
 
+MARKER = ".helpers-tables"  # names a folder of this kit's tables: the build may write there
+
+
+class OutputRefused(ValueError):
+    """An output folder the build must not write to; the message says why and what to do."""
+
+
+def _ours(name: str, built: bool) -> bool:
+    """A name the build writes in its output folder (or a placeholder a repository keeps);
+    ``.cache`` only beside a build stamp (a home folder has a .cache of its own)."""
+    tables = {f"{t}.parquet" for t in TABLES} | {f".{t}.parquet.part" for t in TABLES}
+    names = {".quotes-unaligned.parquet.part", ".build-stamp", MARKER, ".gitkeep"}
+    return name in tables | names or (built and name == ".cache")
+
+
+def claim_output(raw_dir: Path, out_dir: Path) -> None:
+    """Make ``out_dir`` the build's own, or refuse it before any work: the build writes and
+    deletes only its own files. Refused: an existing file, the raw folder or a folder in
+    it (the next build would read the tables as articles), a folder that holds the raw
+    folder, and a folder with files of someone else's and no marker of a build."""
+    raw, out = raw_dir.resolve(), out_dir.resolve()
+    if out.exists() and not out.is_dir():
+        raise OutputRefused(f"--out {out_dir} is an existing file: name a folder")
+    if out == raw or out.is_relative_to(raw):
+        raise OutputRefused(f"--out {out_dir} is inside the raw folder {raw_dir}: name another")
+    if raw.is_relative_to(out):
+        raise OutputRefused(f"--out {out_dir} holds the raw folder {raw_dir}: name another")
+    if out.is_dir() and not (out / MARKER).exists():
+        built = (out / ".build-stamp").exists()
+        foreign = sorted(p.name for p in out.iterdir() if not _ours(p.name, built))
+        if foreign:
+            shown = ", ".join(foreign[:3]) + (", …" if len(foreign) > 3 else "")
+            raise OutputRefused(
+                f"--out {out_dir} holds files that are not this kit's tables ({shown}): "
+                "name an empty or new folder"
+            )
+    out.mkdir(parents=True, exist_ok=True)
+    (out / MARKER).write_text("tables written by python -m helpers build\n")
+
+
 class TableStore:
     """The tables of one build in ``folder``, written under temporary names and renamed
     into place together, so a build that stops half way leaves the previous tables."""
