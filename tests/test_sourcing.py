@@ -109,6 +109,20 @@ The former group technician, dubbed “Sherko Omer”, said the border was open 
 """
 
 
+PAGE_G = """Committee questions the missing fund
+
+The hearing on the relief fund ran late into the evening and grew tense.
+
+“Why was that money sitting in the bank?” Mr. Clyburn said. “Nobody could tell us.”
+
+“Who signed the transfer?” one of the two auditors asked.
+
+“Get out of the building now!” the fire marshal said.
+
+“We spent it on the roof,” Mr. Clyburn said.
+"""
+
+
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
     raw = tmp_path_factory.mktemp("raw")
@@ -118,9 +132,10 @@ def tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
     (raw / "d.txt").write_text(PAGE_D, encoding="utf-8")
     (raw / "e.txt").write_text(PAGE_E, encoding="utf-8")
     (raw / "f.txt").write_text(PAGE_F, encoding="utf-8")
+    (raw / "g.txt").write_text(PAGE_G, encoding="utf-8")
     (raw / "manifest.csv").write_text(
         "file,outlet\na.txt,Relay Daily\nb.txt,Blog B\nc.txt,Wire C\nd.txt,Agency D\n"
-        "e.txt,Daily E\nf.txt,Weekly F\n"
+        "e.txt,Daily E\nf.txt,Weekly F\ng.txt,Hearing G\n"
     )
     return build(raw, tmp_path_factory.mktemp("out"), progress=False)
 
@@ -258,6 +273,14 @@ def test_a_person_described_before_being_named_is_one_source(tables) -> None:
     sources = tables["sources"].query("doc_id == 'f'")
     assert set(sources["source"]) == {"Sherko Omer"}
     assert set(sources["cue"]) == {"says", "told", "said"}
+
+
+def test_a_question_or_exclamation_keeps_the_attribution_after_it(tables) -> None:
+    assert quote(tables, "g", "Why was that money")["speaker"] == "Clyburn"
+    assert quote(tables, "g", "Get out of the building")["speaker"] == "the fire marshal"
+    asked = quote(tables, "g", "Who signed")  # a number heading its phrase is kept
+    assert (asked["speaker"], asked["cue"]) == ("one of the two auditors", "asked")
+    assert quote(tables, "g", "We spent it")["speaker"] == "Clyburn"  # as with a comma
 
 
 def test_embedded_post_is_a_tweet_by_its_account(tables) -> None:

@@ -175,10 +175,11 @@ def _trim(span: Span) -> Span:
     """Drop leading dates and punctuation ("August - US officials") and brackets."""
     start, end = span.start, span.end
     doc = span.doc
+    root = span.root
     while start < end and (
         doc[start].ent_type_ in {"DATE", "TIME"}
         or doc[start].is_punct
-        or doc[start].like_num
+        or (doc[start].like_num and doc[start] != root)  # "One of the guards" keeps "One"
         or doc[start].lower_ in _CALENDAR
     ):
         start += 1
@@ -228,11 +229,13 @@ def cue_in(
     near: int,
     candidates: list[Token],
     quote: tuple[int, int] | None = None,
+    phrases: bool = True,
 ) -> tuple[str, Token, int] | None:
     """(cue, subject, cue offset) closest to character ``near`` in ``span``, outside
     quoted text; ``candidates`` are the block's cue verbs (``BlockDoc.cues``). With the
     ``quote``'s character span, a cue whose clause holds the quoted words wins over a
-    nearer one ("Ankara says it targets “terrorists”, while Washington warns …")."""
+    nearer one ("Ankara says it targets “terrorists”, while Washington warns …").
+    Without ``phrases``, only the verbs count, not "according to X"."""
     impersonal = lexicon()["impersonal_subjects"]
     quoted = [t for t in span if quote[0] <= t.idx < quote[1]] if quote else []
     cues = []
@@ -246,7 +249,7 @@ def cue_in(
     if cues:
         *_, cue, subject, at = min(cues, key=lambda c: c[:2])
         return cue, subject, at
-    found = phrase_source(span)
+    found = phrase_source(span) if phrases else None
     if found and not any(a <= found[1].idx < b for a, b in skip):
         return found[0], found[1], found[1].idx
     return None
