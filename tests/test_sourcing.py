@@ -11,6 +11,7 @@ from helpers.across.alignment import compare
 from helpers.across.chain import _channel, relay_citations
 from helpers.annotate.context import BlockDoc, Context
 from helpers.annotate.nlp import get_nlp
+from helpers.annotate.speakers import speaks
 from helpers.build.pipeline import build
 
 PARAGRAPHS_A = [
@@ -123,6 +124,42 @@ The hearing on the relief fund ran late into the evening and grew tense.
 """
 
 
+PAGE_H = """Ministry says the strikes hit only fighters
+
+The Harbour Authority said in a statement that forty ships were waiting at anchor outside \
+the port.
+
+“Priority berthing has been granted to ships carrying medicine,” the statement said. \
+“Teams are working around the clock,” it added.
+
+The Valley Water Board issued a statement on Monday evening. It reads in part:
+
+Every household in the valley will have clean water again within a week of the repairs.
+
+The order, issued by the county fire service, read in full:
+
+Leave now. Fire is approaching the valley. Do not wait for further instructions.
+
+The Camp Oversight Coalition published a report on the camps last week. The report is blunt:
+
+Conditions in the annex fall far below minimum standards for anyone held there for long.
+
+In its ruling, the labour court found that the union had given no notice. “The strike is \
+unlawful,” the ruling said.
+
+The deal was announced in a statement from the regional administration, which said the \
+army would “protect the border”.
+
+Two security officials said the trucks had crossed at night. “We watched them on the \
+cameras,” they said.
+
+It was believed that the convoy had crossed before dawn.
+
+The three ministers issued a joint statement after the talks. The statement said they had \
+“rejected every attempt to divide the region”.
+"""
+
+
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
     raw = tmp_path_factory.mktemp("raw")
@@ -133,9 +170,10 @@ def tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
     (raw / "e.txt").write_text(PAGE_E, encoding="utf-8")
     (raw / "f.txt").write_text(PAGE_F, encoding="utf-8")
     (raw / "g.txt").write_text(PAGE_G, encoding="utf-8")
+    (raw / "h.txt").write_text(PAGE_H, encoding="utf-8")
     (raw / "manifest.csv").write_text(
         "file,outlet\na.txt,Relay Daily\nb.txt,Blog B\nc.txt,Wire C\nd.txt,Agency D\n"
-        "e.txt,Daily E\nf.txt,Weekly F\ng.txt,Hearing G\n"
+        "e.txt,Daily E\nf.txt,Weekly F\ng.txt,Hearing G\nh.txt,Wire H\n"
     )
     return build(raw, tmp_path_factory.mktemp("out"), progress=False)
 
@@ -281,6 +319,41 @@ def test_a_question_or_exclamation_keeps_the_attribution_after_it(tables) -> Non
     asked = quote(tables, "g", "Who signed")  # a number heading its phrase is kept
     assert (asked["speaker"], asked["cue"]) == ("one of the two auditors", "asked")
     assert quote(tables, "g", "We spent it")["speaker"] == "Clyburn"  # as with a comma
+
+
+def test_the_statement_and_it_are_the_institution_that_issued_it(tables) -> None:
+    for start in ("Priority berthing", "Teams are working"):  # “…,” it added
+        assert quote(tables, "h", start)["speaker"] == "Harbour Authority"
+    assert quote(tables, "h", "The strike is unlawful")["speaker"] == "the labour court"
+    # a joint statement speaks for no one institution
+    assert quote(tables, "h", "rejected every attempt")["speaker"] == "The statement"
+
+
+def test_a_document_introducing_a_blockquote_speaks_for_its_issuer(tables) -> None:
+    assert quote(tables, "h", "Every household")["speaker"] == "Valley Water Board"  # It reads
+    assert quote(tables, "h", "Leave now")["speaker"] == "the county fire service"
+    report = quote(tables, "h", "Conditions in the annex")  # "The report is blunt:"
+    assert report["speaker"] == "Camp Oversight Coalition"
+
+
+def test_which_said_is_the_institution_it_describes(tables) -> None:
+    assert quote(tables, "h", "protect the border")["speaker"] == "the regional administration"
+
+
+def test_they_is_the_latest_plural_speaker(tables) -> None:
+    assert quote(tables, "h", "We watched them")["speaker"] == "security officials"
+
+
+def test_only_an_active_it_governing_a_quote_or_clause_speaks() -> None:
+    nlp = get_nlp()
+    for text, expected in [
+        ("It said that the convoy had crossed.", True),
+        ("It was believed that the convoy had crossed.", False),
+        ("It rained all night.", False),
+    ]:
+        subject = nlp(text)[0]
+        verb = subject.head
+        assert speaks(verb, subject, []) is expected, text
 
 
 def test_embedded_post_is_a_tweet_by_its_account(tables) -> None:

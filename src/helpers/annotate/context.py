@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 
 from spacy.tokens import Doc, Span, Token
 
+from helpers.annotate.quote_marks import QuoteSpan, find_quote_spans
 from helpers.annotate.speakers import (
     DETERMINERS,
     PERSON_PRONOUNS,
@@ -57,6 +58,10 @@ class Context:
     described: list[tuple[int, str, str, bool]] = field(default_factory=list)
     phrases: dict[str, list[str]] = field(default_factory=dict)  # canonical -> phrases
     used_cues: set[int] = field(default_factory=set)
+    # the subjects of every cue verb of the article, in order: (offset, subject)
+    reporters: list[tuple[int, Token]] = field(default_factory=list)
+    # the documents it names ("a statement", "its ruling"): (offset, noun)
+    documents: list[tuple[int, Token]] = field(default_factory=list)
 
     @property
     def person_names(self) -> set[str]:
@@ -92,9 +97,18 @@ class Context:
             ]
             latest = max(((pos, s) for pos, s in people if pos < at), default=None)
             return latest[1] if latest else UNATTRIBUTED
+        if low == "it":
+            return self.institution(at)
         if low in _GROUP_PRONOUNS:
+            group = self._group(at)
+            if group:
+                return group
             groups = [s for s in earlier if s not in self.person_names]
             return groups[-1] if groups else UNATTRIBUTED
+        if head is not None and head.lemma_.lower() in _document_words():
+            issuer = self._issuer(head, at - head.idx)
+            if issuer:
+                return issuer
         media = [name for pos, name in self.media if pos < at]
         if head is not None and head.lemma_.lower() in lex["media_nouns"] and media:
             return media[-1]
@@ -108,6 +122,76 @@ class Context:
         ):
             return self._antecedent(head, surface, earlier, at)
         return surface
+
+    def _name_of(self, token: Token, base: int) -> str:
+        """The canonical name of the phrase ``token`` heads (``base``: its block's offset)."""
+        if token.lower_ in {"its", "it"}:
+            return self.institution(base + token.idx)
+        if token.lower_ in {"their", "they"}:
+            return self._group(base + token.idx) or UNATTRIBUTED
+        surface, head, phrase = speaker_phrase(token)
+        return self.resolve(surface, head, base + token.idx, phrase)
+
+    def _issuer(self, noun: Token, base: int) -> str | None:
+        """Who issued the document ``noun`` names: its own issuer ("the indictment, drafted
+        by X", "a copy of the order issued by X", "X's report"), else, for "the statement",
+        the issuer of the latest statement named before, else the latest institution."""
+        lex = lexicon()
+        if noun.lemma_.lower() in lex["document_parts"]:
+            of = [g for c in noun.children if c.lower_ == "of" for g in c.children]
+            documents = [g for g in of if g.lemma_.lower() in lex["document_nouns"]]
+            if not documents:
+                return None
+            noun = documents[0]
+        own = issuer_of(noun)
+        at = base + noun.idx
+        if own is not None:
+            # a joint statement ("the three countries issued a joint statement") speaks for
+            # no one institution: it stays the statement
+            return None if _plural(own) else self._name_of(own, base)
+        if not is_definite(noun):
+            return None
+        lemma = noun.lemma_.lower()
+        for pos, earlier in reversed(self.documents):
+            if pos < at and earlier.lemma_.lower() == lemma:
+                issuer = issuer_of(earlier)
+                if issuer is not None:
+                    return None if _plural(issuer) else self._name_of(issuer, pos - earlier.idx)
+        found = self.institution(at)
+        return found if found != UNATTRIBUTED else None
+
+    def institution(self, at: int) -> str:
+        """What "it" stands for: the latest institution or document that spoke or was
+        named as issuing something before ``at`` (a document stands for its issuer)."""
+        candidates = [(pos, t) for pos, t in self.reporters if pos < at and not _personal(t)]
+        candidates += [
+            (pos, t)
+            for pos, t in self.documents
+            if pos < at
+            and (issuer := issuer_of(t)) is not None
+            and not _personal(issuer)
+            and not _plural(issuer)
+        ]
+        for pos, token in sorted(candidates, key=lambda c: c[0], reverse=True):
+            if token.lower_ in lexicon()["impersonal_subjects"] or token.pos_ == "PRON":
+                continue
+            if token.lemma_.lower() in lexicon()["document_nouns"] and not is_definite(token):
+                issuer = issuer_of(token)
+                if issuer is None:
+                    continue
+                return self._name_of(issuer, pos - token.idx)
+            name = self._name_of(token, pos - token.idx)
+            if name != UNATTRIBUTED and fold(name) not in _GROUP_PRONOUNS | {"it"}:
+                return name
+        return UNATTRIBUTED
+
+    def _group(self, at: int) -> str | None:
+        """What "they" stands for: the latest plural speaker ("two security officials")."""
+        for pos, token in reversed(self.reporters):
+            if pos < at and token.pos_ != "PRON" and _plural(token):
+                name = self._name_of(token, pos - token.idx)
+                return name if name != UNATTRIBUTED else None
+        return None
 
     def _full_name(self, last: str) -> str | None:
         matches = sorted(p for p in self.person_names if fold(p.split()[-1]) == fold(last))
@@ -158,6 +242,59 @@ def resolve_cue(found: tuple[str, Token, int] | None, ctx: Context, offset: int)
     return Attribution(surface=surface, cue=cue, speaker=speaker, phrase=phrase, cue_at=offset + at)
 
 
+@cache
+def _document_words() -> frozenset[str]:
+    lex = lexicon()
+    return frozenset({*lex["document_nouns"], *lex["document_parts"]})
+
+
+def _personal(token: Token) -> bool:
+    """A subject that names or describes a person, not an institution or a document."""
+    lex = lexicon()
+    if token.ent_type_ == "PERSON" or token.lower_ in PERSON_PRONOUNS | {"i", "we", "you"}:
+        return True
+    if token.ent_type_ in {"ORG", "GPE", "NORP", "FAC", "LOC"}:
+        return False
+    lemma = token.lemma_.lower()
+    if lemma in {*lex["body_nouns"], *lex["media_nouns"], *lex["document_nouns"]}:
+        return False
+    return lemma in lex["person_nouns"] or token.pos_ == "PROPN"
+
+
+def _plural(token: Token) -> bool:
+    return token.tag_ in {"NNS", "NNPS"} or any(c.dep_ == "conj" for c in token.children)
+
+
+def issuer_of(noun: Token) -> Token | None:
+    """The issuer a document noun names itself: "X's report", "its ruling", "a statement
+    from X", "the order, issued by X", "X said in a statement", "X issued a statement"."""
+    lex = lexicon()
+    head = noun.head
+    found: Token | None = None
+    if (
+        noun.dep_ == "pobj"
+        and head.lower_ in {"in", "through", "via", "with"}
+        and head.head.pos_ in {"VERB", "AUX"}
+    ):  # "X said in its statement", "In its ruling, the court found": X, the court
+        found = subject_of(head.head)
+    elif noun.dep_ == "dobj" and head.lemma_.lower() in lex["issue_verbs"]:
+        found = subject_of(head)
+    for child in noun.children:
+        if found is not None:
+            break
+        if child.dep_ == "poss":
+            found = child
+        elif child.dep_ == "prep" and child.lower_ in {"from", "by"}:
+            found = next((g for g in child.children if g.dep_ == "pobj"), None)
+        elif child.dep_ == "acl" and child.lemma_.lower() in lex["issue_verbs"]:
+            # "the order, issued by X", not "a memo seen by the Courier"
+            agents = [g for g in child.children if g.dep_ == "agent"]
+            found = next((g for a in agents for g in a.children if g.dep_ == "pobj"), None)
+    if found is not None and found.lower_ in {"my", "your", "our", "i", "you", "we"}:
+        return None  # the author's or the reader's: "your activation email"
+    return found
+
+
 @dataclass
 class BlockDoc:
     """One body block of an article: its table values and its parsed doc."""
@@ -171,15 +308,19 @@ class BlockDoc:
     doc: Doc
 
     @cached_property
-    def _scan(self) -> tuple[list[Token], list[Token]]:
-        """The block's attribution verbs and its subjects, in one pass over its tokens."""
-        cues, subjects = [], []
+    def _scan(self) -> tuple[list[Token], list[Token], list[Token]]:
+        """The block's attribution verbs, its subjects and the documents it names, in one
+        pass over its tokens."""
+        cues, subjects, documents = [], [], []
+        words = set(lexicon()["document_nouns"])
         for token in self.doc:
             if token.dep_ in {"nsubj", "nsubjpass"}:
                 subjects.append(token)
             elif is_cue(token):
                 cues.append(token)
-        return cues, subjects
+            if token.pos_ == "NOUN" and token.lemma_.lower() in words:
+                documents.append(token)
+        return cues, subjects, documents
 
     @property
     def cues(self) -> list[Token]:
@@ -189,6 +330,20 @@ class BlockDoc:
     @property
     def subjects(self) -> list[Token]:
         return self._scan[1]
+
+    @property
+    def documents(self) -> list[Token]:
+        """Nouns of documents ("statement", "ruling"), whose issuers speak through them."""
+        return self._scan[2]
+
+    @cached_property
+    def quote_spans(self) -> list[QuoteSpan]:
+        """The block's quotations, from its quote marks."""
+        return find_quote_spans(self.text)
+
+    def quoted(self, token: Token) -> bool:
+        """Whether ``token`` lies inside one of the block's quotations."""
+        return any(q.start <= token.idx < q.end for q in self.quote_spans)
 
     @cached_property
     def text(self) -> str:
@@ -252,7 +407,22 @@ def article_context(mentions: list[dict], blocks: list[BlockDoc]) -> Context:
                 full = " ".join(t.text for t in name)
                 persons.append((block.start + name[0].idx, full))
                 person_words.setdefault(full, set()).update(fold(t.text) for t in subject.sent)
+    # who speaks and what documents are named in the author's words, not inside quotes
+    reporters = [
+        (block.start + subject.idx, subject)
+        for block in blocks
+        for subject in (subject_of(token) for token in block.cues if not block.quoted(token))
+        if subject is not None
+    ]
+    documents = [
+        (block.start + t.idx, t)
+        for block in blocks
+        for t in block.documents
+        if not block.quoted(t)
+    ]
     return Context(
+        reporters=sorted(reporters, key=lambda r: r[0]),
+        documents=documents,
         persons=sorted(persons),
         media=[(m["start"], m["entity"]) for m in mentions if fold(m["entity"]) in media_names],
         described=described,

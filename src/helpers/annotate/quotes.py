@@ -20,7 +20,7 @@ from helpers.annotate.context import (
     resolve_cue,
     sentence_words,
 )
-from helpers.annotate.quote_marks import QuoteSpan, find_quote_spans
+from helpers.annotate.quote_marks import QuoteSpan
 from helpers.annotate.speakers import cue_in, lexicon, looks_like_name, speaker_phrase
 from helpers.ingest.clean import POST_ATTRIBUTION
 from helpers.schema import QuoteKind
@@ -108,7 +108,7 @@ def article_quotes(blocks: list[BlockDoc], ctx: Context) -> list[dict]:
         text = block.text
         if block.role == "embed":
             continue  # posts are read with their attribution line below
-        spans = find_quote_spans(text)
+        spans = block.quote_spans
         # a subheading or the author's own paragraph ends an unmarked blockquote
         continues = (
             in_blockquote is not None
@@ -155,7 +155,22 @@ def _colon_intro(intro: BlockDoc | None, ctx: Context) -> Attribution:
     if intro is None or not intro.text.rstrip().endswith(":"):
         return Attribution()
     last = list(intro.doc.sents)[-1]
-    return resolve_cue(cue_in(last, [], len(intro.text), intro.cues), ctx, intro.start)
+    found = cue_in(last, [], len(intro.text), intro.cues)
+    if found is None:
+        # "The report is blunt:", "The minister was unequivocal:": a document or a person
+        # introduces the words without a verb of saying
+        lex = lexicon()
+        speakers = {*lex["document_nouns"], *lex["person_nouns"]}
+        found = next(
+            (
+                ("colon", c, c.idx)
+                for c in last.root.children
+                if c.dep_ == "nsubj"
+                and (c.lemma_.lower() in speakers or c.ent_type_ == "PERSON")
+            ),
+            None,
+        )
+    return resolve_cue(found, ctx, intro.start)
 
 
 def _attribute(
