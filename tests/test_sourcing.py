@@ -160,6 +160,35 @@ The three ministers issued a joint statement after the talks. The statement said
 """
 
 
+PAGE_I = """Families wait at the border crossing
+
+Ayşe Çelik pressed her face to the fence and counted the trucks on the road below.
+
+“Six today. Yesterday there were nine,” she said.
+
+A farmer in his sixties said the soldiers had closed the gate at dawn. “We waited all \
+night for nothing,” he said.
+
+“They told us to come back tomorrow,” she said.
+
+Mrs Çelik has cousins on the other side of the fence. “We will stay,” Mrs Çelik said.
+
+Transport Minister Ilona Varga welcomed the ruling on Friday. “No group may hold the port \
+hostage,” the minister said.
+
+Kemal Ozturk, a spokesman for the dockers, rejected the ruling. “We will appeal,” the \
+spokesman said.
+
+The Northgate Savings Bank said hackers had stolen customer records. “No passwords were \
+taken,” the bank said.
+
+The Halvorsen Chemicals plant leaked a solution into the river. The company said the leak \
+was contained. “It is not toxic to humans,” the company said.
+
+Later Ayşe climbed the hill again. “Every day there is more smoke,” Ayşe said.
+"""
+
+
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
     raw = tmp_path_factory.mktemp("raw")
@@ -171,9 +200,10 @@ def tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
     (raw / "f.txt").write_text(PAGE_F, encoding="utf-8")
     (raw / "g.txt").write_text(PAGE_G, encoding="utf-8")
     (raw / "h.txt").write_text(PAGE_H, encoding="utf-8")
+    (raw / "i.txt").write_text(PAGE_I, encoding="utf-8")
     (raw / "manifest.csv").write_text(
         "file,outlet\na.txt,Relay Daily\nb.txt,Blog B\nc.txt,Wire C\nd.txt,Agency D\n"
-        "e.txt,Daily E\nf.txt,Weekly F\ng.txt,Hearing G\nh.txt,Wire H\n"
+        "e.txt,Daily E\nf.txt,Weekly F\ng.txt,Hearing G\nh.txt,Wire H\ni.txt,Border I\n"
     )
     return build(raw, tmp_path_factory.mktemp("out"), progress=False)
 
@@ -354,6 +384,27 @@ def test_only_an_active_it_governing_a_quote_or_clause_speaks() -> None:
         subject = nlp(text)[0]
         verb = subject.head
         assert speaks(verb, subject, []) is expected, text
+
+
+def test_she_is_the_woman_named_last_not_the_man_who_spoke_since(tables) -> None:
+    assert quote(tables, "i", "Six today")["speaker"] == "Ayşe Çelik"
+    assert quote(tables, "i", "We waited all night")["speaker"] == "A farmer in his sixties"
+    assert quote(tables, "i", "They told us")["speaker"] == "Ayşe Çelik"
+
+
+def test_a_persons_fullest_spelling_is_the_name(tables) -> None:
+    assert quote(tables, "i", "We will stay")["speaker"] == "Ayşe Çelik"  # Mrs Çelik
+    assert quote(tables, "i", "Every day there is")["speaker"] == "Ayşe Çelik"  # Ayşe
+
+
+def test_a_title_names_the_person_it_was_given(tables) -> None:
+    assert quote(tables, "i", "No group may hold")["speaker"] == "Ilona Varga"  # the minister
+    assert quote(tables, "i", "We will appeal")["speaker"] == "Kemal Ozturk"  # the spokesman
+
+
+def test_the_bank_and_the_company_are_the_organisation_named_before(tables) -> None:
+    assert quote(tables, "i", "No passwords")["speaker"] == "Northgate Savings Bank"
+    assert quote(tables, "i", "It is not toxic")["speaker"] == "Halvorsen Chemicals"
 
 
 def test_embedded_post_is_a_tweet_by_its_account(tables) -> None:

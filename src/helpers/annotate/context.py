@@ -62,6 +62,16 @@ class Context:
     reporters: list[tuple[int, Token]] = field(default_factory=list)
     # the documents it names ("a statement", "its ruling"): (offset, noun)
     documents: list[tuple[int, Token]] = field(default_factory=list)
+    # persons named as subjects or in appositions, who "he" and "she" may stand for, and
+    # the offsets of the other names the tagger took for persons ("reached Tal Tamr")
+    mentions: list[tuple[int, str]] = field(default_factory=list)
+    quiet: set[int] = field(default_factory=set)
+    # the titles and roles each person is named with ("Defence Minister X", "X, a spokesman")
+    titles: list[tuple[int, str, frozenset[str]]] = field(default_factory=list)
+    # organisations named: (offset, name)
+    organisations: list[tuple[int, str]] = field(default_factory=list)
+    # evidence of each person's gender: name -> list of "m" / "f"
+    genders: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def person_names(self) -> set[str]:
@@ -73,7 +83,12 @@ class Context:
     def resolve(self, surface: str, head: Token | None, at: int, phrase: str = "") -> str:
         """A canonical name for a speaker surface at article offset ``at``; the surface
         itself when it cannot be resolved. A known name inside the whole subject phrase
-        wins ("the technician – dubbed “Sherko Omer” – said")."""
+        wins ("the technician – dubbed “Sherko Omer” – said"); a person's name is the
+        article's fullest spelling of it ("Mrs Çelik" is Ayşe Çelik)."""
+        found = self._resolve(surface, head, at, phrase)
+        return self.canonical(found) if found in self.person_names else found
+
+    def _resolve(self, surface: str, head: Token | None, at: int, phrase: str) -> str:
         lex = lexicon()
         for name in sorted(self.person_names, key=lambda n: (-len(n), n)):
             possessor = f"{name}'s" in phrase or f"{name}’s" in phrase  # "Akar's critics"
@@ -87,16 +102,7 @@ class Context:
         low = fold(surface)
         earlier = self.speakers_before(at)
         if low in PERSON_PRONOUNS:
-            # the person who spoke (or was named) last, or one described since
-            people = [(pos, s) for pos, s in sorted(self.speakers) if s in self.person_names]
-            people = people or list(self.persons)
-            people += [
-                (pos, p)
-                for pos, w, p, plural in self.described
-                if not plural and w in lex["person_nouns"]
-            ]
-            latest = max(((pos, s) for pos, s in people if pos < at), default=None)
-            return latest[1] if latest else UNATTRIBUTED
+            return self._person(low, at)
         if low == "it":
             return self.institution(at)
         if low in _GROUP_PRONOUNS:
@@ -115,13 +121,129 @@ class Context:
         full = self._full_name(words[-1]) if words else None
         if full and (len(words) == 1 or head is None or head.ent_type_ == "PERSON"):
             return full
+        if len(words) == 1 and words[0][:1].isupper():  # "Nesrin": her full name
+            first = self._first_name(words[0])
+            if first:
+                return first
+        definite = (bool(words) and fold(words[0]) == "the") or (
+            head is not None and is_definite(head)
+        )
+        if (
+            head is not None
+            and definite
+            and head.is_lower  # "the minister", tagged a noun or, wrongly, a name
+            and head.tag_ not in {"NNS", "NNPS"}
+            and not _has_name(head)
+        ):
+            titled = self._titled(head, at)
+            if titled:
+                return titled
+            if head.lemma_.lower() in lex["org_nouns"]:
+                organisation = self._organisation(head, at)
+                if organisation:
+                    return organisation
         if (
             head is not None
             and head.lemma_.lower() in {*lex["person_nouns"], *lex["body_nouns"]}
-            and ((bool(words) and fold(words[0]) == "the") or is_definite(head))
+            and definite
+            and not _has_name(head)
         ):
             return self._antecedent(head, surface, earlier, at)
         return surface
+
+    def personal(self, token: Token) -> bool:
+        """A subject that is a person: a part of a name the article gives a person ("Finch
+        said", whatever the tagger thought), a person's name or a description of one."""
+        if token.pos_ == "PROPN" and any(
+            token.text in name.split() for name in self.person_names if " " in name
+        ):
+            return True
+        return _personal(token)
+
+    def canonical(self, name: str) -> str:
+        """A person's fullest spelling in the article ("Mrs Çelik" is Ayşe Çelik)."""
+        words = [w for w in name.split() if fold(w) not in lexicon()["name_titles"]]
+        if not words:
+            return name
+        full = self._full_name(words[-1])
+        if full and len(full.split()) >= len(words):
+            return full
+        if len(words) == 1:
+            return self._first_name(words[0]) or words[0]
+        return " ".join(words)
+
+    def gender(self, name: str) -> str | None:
+        """"m", "f" or None: what the article says of a person named or described."""
+        lex = lexicon()
+        votes = list(self.genders.get(name, []))
+        for word in fold(name).split():
+            if word in lex["male_words"]:
+                votes.append("m")
+            elif word in lex["female_words"]:
+                votes.append("f")
+        if not votes:
+            return None
+        male, female = votes.count("m"), votes.count("f")
+        return "m" if male > female else "f" if female > male else None
+
+    def _person(self, pronoun: str, at: int) -> str:
+        """Who "he" or "she" stands for: the person who spoke, was named as a subject or
+        was described last, skipping those the article gives the other gender."""
+        lex = lexicon()
+        people = [(pos, s) for pos, s in self.speakers if s in self.person_names]
+        people += [(pos, self.canonical(name)) for pos, name in self.mentions]
+        # names found otherwise: pseudonyms ("dubbed “Sherko Omer”"), cue subjects
+        people += [(pos, self.canonical(n)) for pos, n in self.persons if pos not in self.quiet]
+        people += [
+            (pos, p)
+            for pos, w, p, plural in self.described
+            if not plural and w in lex["person_nouns"]
+        ]
+        want = "f" if pronoun in {"she", "her"} else "m"
+        fits = [(pos, s) for pos, s in people if pos < at and self.gender(s) in {None, want}]
+        # the latest person reported as speaking ("Finch said he …")
+        for pos, token in reversed(self.reporters):
+            if pos >= at or not self.personal(token) or token.pos_ == "PRON" or _plural(token):
+                continue
+            name = self._name_of(token, pos - token.idx)
+            if name != UNATTRIBUTED and self.gender(name) in {None, want}:
+                fits.append((pos, name))
+                break
+        latest = max(fits, default=None)
+        if latest is None:
+            return UNATTRIBUTED
+        self.genders.setdefault(latest[1], []).append(want)
+        return latest[1]
+
+    def _titled(self, head: Token, at: int) -> str | None:
+        """"The minister" is the person last named with that title ("Transport Minister
+        Ilona Varga", "Baran Can, a spokesman for the SDF"), unless a source described
+        with the same word spoke since."""
+        word = head.lemma_.lower()
+        named = [(pos, name) for pos, name, words in self.titles if pos < at and word in words]
+        if not named:
+            return None
+        pos, name = max(named)
+        key = fold(head.text)
+        if any(p > pos and p < at and w == key for p, w, _, _ in self.described):
+            return None
+        return self.canonical(name)
+
+    def _organisation(self, head: Token, at: int) -> str | None:
+        """"The bank" is the organisation named last whose name has the word ("Northgate
+        Savings Bank"), else, for a company or club, the organisation named last."""
+        word = fold(head.lemma_)
+        before = [(pos, name) for pos, name in self.organisations if pos < at]
+        having = [n for _, n in before if word in fold(n).split()]
+        if having:
+            return max(having, key=lambda n: (n in having[-1:], len(n)))
+        if before and word in {"company", "club", "firm", "consortium", "lender"}:
+            return before[-1][1]
+        return None
+
+    def _first_name(self, first: str) -> str | None:
+        matches = {p for p in self.person_names if len(p.split()) > 1 and p.split()[0] == first}
+        return next(iter(matches)) if len(matches) == 1 else None
 
     def _name_of(self, token: Token, base: int) -> str:
         """The canonical name of the phrase ``token`` heads (``base``: its block's offset)."""
@@ -163,7 +285,7 @@ class Context:
     def institution(self, at: int) -> str:
         """What "it" stands for: the latest institution or document that spoke or was
         named as issuing something before ``at`` (a document stands for its issuer)."""
-        candidates = [(pos, t) for pos, t in self.reporters if pos < at and not _personal(t)]
+        candidates = [(pos, t) for pos, t in self.reporters if pos < at and not self.personal(t)]
         candidates += [
             (pos, t)
             for pos, t in self.documents
@@ -194,7 +316,10 @@ class Context:
         return None
 
     def _full_name(self, last: str) -> str | None:
-        matches = sorted(p for p in self.person_names if fold(p.split()[-1]) == fold(last))
+        """The longest name of two words or more that ends with ``last``."""
+        matches = sorted(
+            p for p in self.person_names if " " in p and fold(p.split()[-1]) == fold(last)
+        )
         return max(matches, key=len) if matches else None
 
     def _antecedent(self, head: Token, surface: str, earlier: list[str], at: int) -> str:
@@ -259,6 +384,11 @@ def _personal(token: Token) -> bool:
     if lemma in {*lex["body_nouns"], *lex["media_nouns"], *lex["document_nouns"]}:
         return False
     return lemma in lex["person_nouns"] or token.pos_ == "PROPN"
+
+
+def _has_name(head: Token) -> bool:
+    """A description holding a proper name ("the Adana chief prosecutor's office")."""
+    return any(t.pos_ == "PROPN" for t in head.subtree if t.i < head.i)
 
 
 def _plural(token: Token) -> bool:
@@ -420,7 +550,19 @@ def article_context(mentions: list[dict], blocks: list[BlockDoc]) -> Context:
         for t in block.documents
         if not block.quoted(t)
     ]
+    named, quiet, titles, genders = _person_facts(blocks)
+    organisations = [
+        (m["start"], m["entity"])
+        for m in mentions
+        # named by the tagger, not the study's own actors ("the company" is not ISIS)
+        if m["label"] == "ORG" and m["source"] == "ner" and fold(m["entity"]) not in media_names
+    ]
     return Context(
+        mentions=named,
+        quiet=quiet,
+        titles=titles,
+        genders=genders,
+        organisations=organisations,
         reporters=sorted(reporters, key=lambda r: r[0]),
         documents=documents,
         persons=sorted(persons),
@@ -428,3 +570,94 @@ def article_context(mentions: list[dict], blocks: list[BlockDoc]) -> Context:
         described=described,
         person_words=person_words,
     )
+
+
+# A person named here is someone "he" or "she" may stand for later; a name in an object
+# ("reached Tal Tamr") is often a place the tagger took for a person.
+_SALIENT_DEPS = {"nsubj", "nsubjpass", "appos", "attr", "conj", "ROOT"}
+_ADDRESSING = {"tell", "ask", "urge", "accuse", "quote", "cite", "describe"}
+
+
+def _person_facts(
+    blocks: list[BlockDoc],
+) -> tuple[
+    list[tuple[int, str]], set[int], list[tuple[int, str, frozenset[str]]], dict[str, list[str]]
+]:
+    """Persons named as subjects, the offsets of the other PERSON entities, the titles each
+    person is named with and their genders, from the article's own words."""
+    lex = lexicon()
+    titles_words = set(lex["name_titles"])
+    named, titles, genders = [], [], {}
+    quiet: set[int] = set()
+    for block in blocks:
+        for ent in block.doc.ents:
+            if ent.label_ != "PERSON":
+                continue
+            if block.quoted(ent.root):
+                quiet.add(block.start + ent.start_char)
+                continue
+            words = [t for t in ent if fold(t.text) not in titles_words and not t.is_punct]
+            if not words or not words[0].is_title:
+                continue
+            name = block.text[words[0].idx : words[-1].idx + len(words[-1])]
+            name = re.sub(r"['’]s$", "", name)
+            at = block.start + ent.start_char
+            root = ent.root
+            inverted = (  # "…,” said Omer; not "told Zagros Today", an addressee
+                root.dep_ in {"dobj", "npadvmod"}
+                and is_cue(root.head)
+                and root.head.lemma_.lower() not in _ADDRESSING
+            )
+            if root.dep_ in _SALIENT_DEPS or inverted:
+                named.append((at, name))
+            else:
+                quiet.add(at)
+            role = _title_words(ent)
+            if role:
+                titles.append((at, name, role))
+            found = _gender_evidence(ent, role)
+            if found:
+                genders.setdefault(name, []).append(found)
+    return named, quiet, titles, genders
+
+
+def _title_words(ent: Span) -> frozenset[str]:
+    """The title and role words a name is given: "Defence Minister X", "X, a spokesman for
+    the SDF", "the trial's chief investigator, X"."""
+    root = ent.root
+    words = {
+        t.lemma_.lower()
+        for t in root.subtree
+        if t.i < ent.start and t.pos_ in {"NOUN", "PROPN"} and t.ent_type_ != "PERSON"
+    }
+    words |= {fold(t.text) for t in ent if fold(t.text) in lexicon()["name_titles"]}
+    for child in root.children:
+        if child.dep_ == "appos" and child.pos_ == "NOUN":
+            words.add(child.lemma_.lower())
+    if root.dep_ == "appos" and root.head.pos_ == "NOUN":
+        words.add(root.head.lemma_.lower())
+    return frozenset(words)
+
+
+def _gender_evidence(ent: Span, role: frozenset[str]) -> str | None:
+    """"m" or "f" from a name's title, role or the first pronoun after it in its sentence
+    (before any other name)."""
+    lex = lexicon()
+    male, female = set(lex["male_words"]), set(lex["female_words"])
+    before = ent.doc[ent.start - 1] if ent.start > 0 else None
+    cues = {fold(t.text) for t in ent} | set(role)
+    if before is not None:
+        cues.add(fold(before.text))
+    if cues & male and not cues & female:
+        return "m"
+    if cues & female and not cues & male:
+        return "f"
+    for token in ent.doc[ent.end : ent.sent.end]:
+        if token.ent_type_ == "PERSON":
+            return None
+        low = token.lower_
+        if token.pos_ == "PRON" and low in male:
+            return "m"
+        if token.pos_ == "PRON" and low in female:
+            return "f"
+    return None
