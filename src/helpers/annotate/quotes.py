@@ -67,7 +67,9 @@ def _kind(text: str, quote: QuoteSpan, has_cue: bool, spans: list[QuoteSpan]) ->
     lead = before[-30:].lower()
     if any(re.search(rf"\b{re.escape(c)}\W*$", lead) for c in lex["nickname_cues"]):
         return "scare"
-    if not has_cue and len(inner.split()) <= 4 and not quote.missing_open:
+    # a short quote with no speaker is a label; not a paragraph of its own (“Nothing.”)
+    whole = quote.start <= 1 and quote.end >= len(text.rstrip(' ”"’')) - 1
+    if not has_cue and len(inner.split()) <= 4 and not quote.missing_open and not whole:
         return "scare"
     if _split_second_half(text, quote, spans):
         return "direct"
