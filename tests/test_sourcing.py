@@ -11,7 +11,7 @@ from helpers.across.alignment import compare
 from helpers.across.chain import _channel, relay_citations
 from helpers.annotate.context import BlockDoc, Context
 from helpers.annotate.nlp import get_nlp
-from helpers.annotate.speakers import speaks
+from helpers.annotate.speakers import speaker_phrase, speaks, subject_of
 from helpers.build.pipeline import build
 
 PARAGRAPHS_A = [
@@ -405,6 +405,19 @@ def test_a_title_names_the_person_it_was_given(tables) -> None:
 def test_the_bank_and_the_company_are_the_organisation_named_before(tables) -> None:
     assert quote(tables, "i", "No passwords")["speaker"] == "Northgate Savings Bank"
     assert quote(tables, "i", "It is not toxic")["speaker"] == "Halvorsen Chemicals"
+
+
+def test_a_name_in_a_post_modifier_is_not_the_speaker() -> None:
+    nlp = get_nlp()
+    for text, name in [
+        ("“It was safe,” said Derek Tolland, who worked for Mel Ashworth.", "Derek Tolland"),
+        ("Derek Tolland, who ran Harwick Rovers, said the ground was safe.", "Derek Tolland"),
+        ("The lawyer for Ali Aksoy said the case was closed.", "The lawyer"),
+    ]:
+        verb = next(t for t in nlp(text) if t.lemma_ == "say")
+        assert speaker_phrase(subject_of(verb))[0] == name, text
+    ctx = Context(persons=[(0, "Ali Aksoy")])
+    assert ctx.resolve("The lawyer", None, 10, "The lawyer for Ali Aksoy") == "The lawyer"
 
 
 def test_embedded_post_is_a_tweet_by_its_account(tables) -> None:

@@ -30,6 +30,9 @@ from helpers.text import fold
 _GROUP_PRONOUNS = {"they", "them"}
 
 
+_GOVERNING = "for|of|to|with|by|from|against"  # "the lawyer for X" is not X
+
+
 UNATTRIBUTED = "unattributed"
 
 
@@ -90,9 +93,13 @@ class Context:
 
     def _resolve(self, surface: str, head: Token | None, at: int, phrase: str) -> str:
         lex = lexicon()
-        for name in sorted(self.person_names, key=lambda n: (-len(n), n)):
+        # a description naming its person (not a name with a clause naming another)
+        described = head is None or head.ent_type_ != "PERSON"
+        for name in sorted(self.person_names, key=lambda n: (-len(n), n)) if described else ():
             possessor = f"{name}'s" in phrase or f"{name}’s" in phrase  # "Akar's critics"
-            if len(name.split()) > 1 and name in phrase and not possessor:
+            # "the lawyer for Ali Aksoy", "the wife of X": another person
+            governed = re.search(rf"\b(?:{_GOVERNING})\s+{re.escape(name)}", phrase)
+            if len(name.split()) > 1 and name in phrase and not possessor and not governed:
                 return name
         named = naming_pattern().search(phrase)
         if named:  # "one man, who gave his name as Mustafa"

@@ -36,6 +36,9 @@ _SUBJECT_DEPS = {"nsubj"}
 _CUT_DEPS = {"relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "prep"}
 
 
+_POST_MODIFIERS = {"relcl", "acl", "advcl", "prep"}
+
+
 _CALENDAR = {
     name.lower()
     for name in (
@@ -198,8 +201,19 @@ def speaker_phrase(token: Token) -> tuple[str, Token, str]:
         end -= 1
     whole = doc[token.left_edge.i : end]
     phrase = _trim(whole)
-    # "Akar's critics": a possessor is not the speaker
-    people = [e for e in phrase.ents if e.label_ == "PERSON" and e.root.dep_ != "poss"]
+    # "Akar's critics": a possessor is not the speaker; nor a name in a post-modifier
+    # ("Derek Tolland, who ran Harwick Rovers", "the lawyer for Ali Aksoy")
+    modifiers = {
+        t.i
+        for m in phrase
+        if m.dep_ in _POST_MODIFIERS and m.i > token.i
+        for t in m.subtree
+    }
+    people = [
+        e
+        for e in phrase.ents
+        if e.label_ == "PERSON" and e.root.dep_ != "poss" and e.root.i not in modifiers
+    ]
     if people:
         end = people[-1].end  # NER may stop short: "Polat" of "Polat Can"
         while (
