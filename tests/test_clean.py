@@ -12,7 +12,14 @@ from hypothesis import strategies as st
 import helpers.ingest.clean as clean
 from helpers.annotate.article import annotate_documents
 from helpers.build.rows import INPUT_COLUMNS, block_rows
-from helpers.ingest.clean import REASONS, Block, clean_lines, split_blocks
+from helpers.ingest.clean import (
+    REASONS,
+    Block,
+    block_features,
+    clean_lines,
+    is_prose,
+    split_blocks,
+)
 from helpers.ingest.corpus import Article
 from helpers.ingest.html import read_html
 from helpers.schema import BlockRule
@@ -38,6 +45,48 @@ def page(*tail: str) -> str:
 def test_headline_and_prose_are_content() -> None:
     r = roles(page())
     assert (r[1], r[3]) == ("headline", "body")
+
+
+def test_a_short_quoted_line_is_prose_once_its_clitics_are_split() -> None:
+    # “It’s a lie.” is four words, three of them function words
+    features = block_features("“It’s a lie.”")
+    assert features["n_words"] == 4 and is_prose(features)
+    assert block_features("Turkey’s border is shut.")["n_words"] == 4  # a possessive stays
+
+
+def test_a_line_wholly_inside_quotation_marks_is_a_pull_quote_or_an_answer() -> None:
+    text = page("“Nothing.”", "", "‘There isn’t one.’", "", "« previous next »", "", MORE)
+    rules = {b.line_start: b.rule for b in clean_lines(text)}
+    assert rules[5] == "quoted_line" and roles(text)[7] == "body"
+    assert rules[9] != "quoted_line"  # forums draw arrows with guillemets
+    assert roles(page("“Yes,” she said.", "", MORE))[5] == "body"  # after its opening mark
+
+
+def test_a_short_block_after_a_colon_is_the_material_it_introduces() -> None:
+    r = roles(page("The order told residents:", "", "Leave now. Go east.", "", MORE))
+    assert r[7] == "blockquote"
+
+
+def test_a_comment_counter_under_the_byline_does_not_end_the_article() -> None:
+    text = "\n".join(
+        [
+            ARTICLE[0],
+            "Smugglers describe night runs across the frontier",
+            "By Jane Doe",
+            "212 comments",
+            *[f"{MORE[:-1]} on day {n}." for n in range(1, 5)],
+            "212 comments",
+            "Great article, thanks for writing it up so clearly for us all.",
+        ]
+    )
+    r = roles(text)
+    assert [r[n] for n in range(5, 9)] == ["body"] * 4
+    assert r[10] == "boilerplate"  # the counter under the text still ends it
+
+
+def test_a_paragraph_the_page_repeats_is_a_copy() -> None:
+    r = roles(page(MORE, "", "A caption. Picture: Jane Doe", "", MORE, "", MORE[:-1] + " again."))
+    assert (r[5], r[7], r[9], r[11]) == ("body", "caption", "boilerplate", "body")
 
 
 def test_quote_missing_its_opening_mark_is_kept() -> None:
@@ -273,6 +322,8 @@ BEYOND_FIXTURES: dict[str, str] = {
     "before_text": "\n".join(["— pyd rojava (@PYD_Rojava) October 13, 2019", "", *ARTICLE]),
     "image_label": page("IS parade 55", "", MORE),
     "orphan_short_line": page("Updated.", "", MORE),
+    "quoted_line": page("“Nothing.”", "", MORE),
+    "repeated_paragraph": page(MORE, "", MORE),
     "markup_blockquote": f"<html><body><h1>Turkey and the border</h1>\n{PARAGRAPH}\n"
     "<blockquote>We have nothing left to eat and the children are sick, she said.</blockquote>"
     f"\n{PARAGRAPH}</body></html>",

@@ -11,6 +11,7 @@ from helpers.across.alignment import compare
 from helpers.across.chain import _channel, relay_citations
 from helpers.annotate.context import BlockDoc, Context
 from helpers.annotate.nlp import get_nlp
+from helpers.annotate.speakers import speaker_phrase, speaks, subject_of
 from helpers.build.pipeline import build
 
 PARAGRAPHS_A = [
@@ -109,6 +110,85 @@ The former group technician, dubbed “Sherko Omer”, said the border was open 
 """
 
 
+PAGE_G = """Committee questions the missing fund
+
+The hearing on the relief fund ran late into the evening and grew tense.
+
+“Why was that money sitting in the bank?” Mr. Clyburn said. “Nobody could tell us.”
+
+“Who signed the transfer?” one of the two auditors asked.
+
+“Get out of the building now!” the fire marshal said.
+
+“We spent it on the roof,” Mr. Clyburn said.
+"""
+
+
+PAGE_H = """Ministry says the strikes hit only fighters
+
+The Harbour Authority said in a statement that forty ships were waiting at anchor outside \
+the port.
+
+“Priority berthing has been granted to ships carrying medicine,” the statement said. \
+“Teams are working around the clock,” it added.
+
+The Valley Water Board issued a statement on Monday evening. It reads in part:
+
+Every household in the valley will have clean water again within a week of the repairs.
+
+The order, issued by the county fire service, read in full:
+
+Leave now. Fire is approaching the valley. Do not wait for further instructions.
+
+The Camp Oversight Coalition published a report on the camps last week. The report is blunt:
+
+Conditions in the annex fall far below minimum standards for anyone held there for long.
+
+In its ruling, the labour court found that the union had given no notice. “The strike is \
+unlawful,” the ruling said.
+
+The deal was announced in a statement from the regional administration, which said the \
+army would “protect the border”.
+
+Two security officials said the trucks had crossed at night. “We watched them on the \
+cameras,” they said.
+
+It was believed that the convoy had crossed before dawn.
+
+The three ministers issued a joint statement after the talks. The statement said they had \
+“rejected every attempt to divide the region”.
+"""
+
+
+PAGE_I = """Families wait at the border crossing
+
+Ayşe Çelik pressed her face to the fence and counted the trucks on the road below.
+
+“Six today. Yesterday there were nine,” she said.
+
+A farmer in his sixties said the soldiers had closed the gate at dawn. “We waited all \
+night for nothing,” he said.
+
+“They told us to come back tomorrow,” she said.
+
+Mrs Çelik has cousins on the other side of the fence. “We will stay,” Mrs Çelik said.
+
+Transport Minister Ilona Varga welcomed the ruling on Friday. “No group may hold the port \
+hostage,” the minister said.
+
+Kemal Ozturk, a spokesman for the dockers, rejected the ruling. “We will appeal,” the \
+spokesman said.
+
+The Northgate Savings Bank said hackers had stolen customer records. “No passwords were \
+taken,” the bank said.
+
+The Halvorsen Chemicals plant leaked a solution into the river. The company said the leak \
+was contained. “It is not toxic to humans,” the company said.
+
+Later Ayşe climbed the hill again. “Every day there is more smoke,” Ayşe said.
+"""
+
+
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
     raw = tmp_path_factory.mktemp("raw")
@@ -118,9 +198,12 @@ def tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
     (raw / "d.txt").write_text(PAGE_D, encoding="utf-8")
     (raw / "e.txt").write_text(PAGE_E, encoding="utf-8")
     (raw / "f.txt").write_text(PAGE_F, encoding="utf-8")
+    (raw / "g.txt").write_text(PAGE_G, encoding="utf-8")
+    (raw / "h.txt").write_text(PAGE_H, encoding="utf-8")
+    (raw / "i.txt").write_text(PAGE_I, encoding="utf-8")
     (raw / "manifest.csv").write_text(
         "file,outlet\na.txt,Relay Daily\nb.txt,Blog B\nc.txt,Wire C\nd.txt,Agency D\n"
-        "e.txt,Daily E\nf.txt,Weekly F\n"
+        "e.txt,Daily E\nf.txt,Weekly F\ng.txt,Hearing G\nh.txt,Wire H\ni.txt,Border I\n"
     )
     return build(raw, tmp_path_factory.mktemp("out"), progress=False)
 
@@ -258,6 +341,83 @@ def test_a_person_described_before_being_named_is_one_source(tables) -> None:
     sources = tables["sources"].query("doc_id == 'f'")
     assert set(sources["source"]) == {"Sherko Omer"}
     assert set(sources["cue"]) == {"says", "told", "said"}
+
+
+def test_a_question_or_exclamation_keeps_the_attribution_after_it(tables) -> None:
+    assert quote(tables, "g", "Why was that money")["speaker"] == "Clyburn"
+    assert quote(tables, "g", "Get out of the building")["speaker"] == "the fire marshal"
+    asked = quote(tables, "g", "Who signed")  # a number heading its phrase is kept
+    assert (asked["speaker"], asked["cue"]) == ("one of the two auditors", "asked")
+    assert quote(tables, "g", "We spent it")["speaker"] == "Clyburn"  # as with a comma
+
+
+def test_the_statement_and_it_are_the_institution_that_issued_it(tables) -> None:
+    for start in ("Priority berthing", "Teams are working"):  # “…,” it added
+        assert quote(tables, "h", start)["speaker"] == "Harbour Authority"
+    assert quote(tables, "h", "The strike is unlawful")["speaker"] == "the labour court"
+    # a joint statement speaks for no one institution
+    assert quote(tables, "h", "rejected every attempt")["speaker"] == "The statement"
+
+
+def test_a_document_introducing_a_blockquote_speaks_for_its_issuer(tables) -> None:
+    assert quote(tables, "h", "Every household")["speaker"] == "Valley Water Board"  # It reads
+    assert quote(tables, "h", "Leave now")["speaker"] == "the county fire service"
+    report = quote(tables, "h", "Conditions in the annex")  # "The report is blunt:"
+    assert report["speaker"] == "Camp Oversight Coalition"
+
+
+def test_which_said_is_the_institution_it_describes(tables) -> None:
+    assert quote(tables, "h", "protect the border")["speaker"] == "the regional administration"
+
+
+def test_they_is_the_latest_plural_speaker(tables) -> None:
+    assert quote(tables, "h", "We watched them")["speaker"] == "security officials"
+
+
+def test_only_an_active_it_governing_a_quote_or_clause_speaks() -> None:
+    nlp = get_nlp()
+    for text, expected in [
+        ("It said that the convoy had crossed.", True),
+        ("It was believed that the convoy had crossed.", False),
+        ("It rained all night.", False),
+    ]:
+        subject = nlp(text)[0]
+        verb = subject.head
+        assert speaks(verb, subject, []) is expected, text
+
+
+def test_she_is_the_woman_named_last_not_the_man_who_spoke_since(tables) -> None:
+    assert quote(tables, "i", "Six today")["speaker"] == "Ayşe Çelik"
+    assert quote(tables, "i", "We waited all night")["speaker"] == "A farmer in his sixties"
+    assert quote(tables, "i", "They told us")["speaker"] == "Ayşe Çelik"
+
+
+def test_a_persons_fullest_spelling_is_the_name(tables) -> None:
+    assert quote(tables, "i", "We will stay")["speaker"] == "Ayşe Çelik"  # Mrs Çelik
+    assert quote(tables, "i", "Every day there is")["speaker"] == "Ayşe Çelik"  # Ayşe
+
+
+def test_a_title_names_the_person_it_was_given(tables) -> None:
+    assert quote(tables, "i", "No group may hold")["speaker"] == "Ilona Varga"  # the minister
+    assert quote(tables, "i", "We will appeal")["speaker"] == "Kemal Ozturk"  # the spokesman
+
+
+def test_the_bank_and_the_company_are_the_organisation_named_before(tables) -> None:
+    assert quote(tables, "i", "No passwords")["speaker"] == "Northgate Savings Bank"
+    assert quote(tables, "i", "It is not toxic")["speaker"] == "Halvorsen Chemicals"
+
+
+def test_a_name_in_a_post_modifier_is_not_the_speaker() -> None:
+    nlp = get_nlp()
+    for text, name in [
+        ("“It was safe,” said Derek Tolland, who worked for Mel Ashworth.", "Derek Tolland"),
+        ("Derek Tolland, who ran Harwick Rovers, said the ground was safe.", "Derek Tolland"),
+        ("The lawyer for Ali Aksoy said the case was closed.", "The lawyer"),
+    ]:
+        verb = next(t for t in nlp(text) if t.lemma_ == "say")
+        assert speaker_phrase(subject_of(verb))[0] == name, text
+    ctx = Context(persons=[(0, "Ali Aksoy")])
+    assert ctx.resolve("The lawyer", None, 10, "The lawyer for Ali Aksoy") == "The lawyer"
 
 
 def test_embedded_post_is_a_tweet_by_its_account(tables) -> None:

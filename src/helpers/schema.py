@@ -81,6 +81,8 @@ BlockRule = Literal[
     "image_label",
     "figure_caption",
     "short_paragraph",
+    "repeated_paragraph",  # a copy of an earlier paragraph (a teaser, a paywall repeat)
+    "quoted_line",  # wholly inside quotation marks: a pull quote or a quoted answer
     "list_item",
     "subheading",
     "orphan_short_line",  # short line not followed by body text

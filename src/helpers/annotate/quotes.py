@@ -20,7 +20,7 @@ from helpers.annotate.context import (
     resolve_cue,
     sentence_words,
 )
-from helpers.annotate.quote_marks import QuoteSpan, find_quote_spans
+from helpers.annotate.quote_marks import QuoteSpan
 from helpers.annotate.speakers import cue_in, lexicon, looks_like_name, speaker_phrase
 from helpers.ingest.clean import POST_ATTRIBUTION
 from helpers.schema import QuoteKind
@@ -67,7 +67,9 @@ def _kind(text: str, quote: QuoteSpan, has_cue: bool, spans: list[QuoteSpan]) ->
     lead = before[-30:].lower()
     if any(re.search(rf"\b{re.escape(c)}\W*$", lead) for c in lex["nickname_cues"]):
         return "scare"
-    if not has_cue and len(inner.split()) <= 4 and not quote.missing_open:
+    # a short quote with no speaker is a label; not a paragraph of its own (“Nothing.”)
+    whole = quote.start <= 1 and quote.end >= len(text.rstrip(' ”"’')) - 1
+    if not has_cue and len(inner.split()) <= 4 and not quote.missing_open and not whole:
         return "scare"
     if _split_second_half(text, quote, spans):
         return "direct"
@@ -108,7 +110,7 @@ def article_quotes(blocks: list[BlockDoc], ctx: Context) -> list[dict]:
         text = block.text
         if block.role == "embed":
             continue  # posts are read with their attribution line below
-        spans = find_quote_spans(text)
+        spans = block.quote_spans
         # a subheading or the author's own paragraph ends an unmarked blockquote
         continues = (
             in_blockquote is not None
@@ -155,7 +157,22 @@ def _colon_intro(intro: BlockDoc | None, ctx: Context) -> Attribution:
     if intro is None or not intro.text.rstrip().endswith(":"):
         return Attribution()
     last = list(intro.doc.sents)[-1]
-    return resolve_cue(cue_in(last, [], len(intro.text), intro.cues), ctx, intro.start)
+    found = cue_in(last, [], len(intro.text), intro.cues)
+    if found is None:
+        # "The report is blunt:", "The minister was unequivocal:": a document or a person
+        # introduces the words without a verb of saying
+        lex = lexicon()
+        speakers = {*lex["document_nouns"], *lex["person_nouns"]}
+        found = next(
+            (
+                ("colon", c, c.idx)
+                for c in last.root.children
+                if c.dep_ == "nsubj"
+                and (c.lemma_.lower() in speakers or c.ent_type_ == "PERSON")
+            ),
+            None,
+        )
+    return resolve_cue(found, ctx, intro.start)
 
 
 def _attribute(
@@ -171,9 +188,21 @@ def _attribute(
     sents = list(doc.sents)
     around = [s for s in sents if s.start_char < quote.end + 1 and s.end_char > quote.start - 1]
     near = quote.start if quote.missing_open else quote.end
-    for window in (around, _lead_in(sents, around, quote, block.text)):
+    lead_in = _lead_in(sents, around, quote, block.text)
+    trailing = _trailing(sents, quote, block.text)
+    # “Why …?” Mr. Clyburn said: a question or exclamation ends its sentence, so the
+    # attribution after it is a sentence of its own, and it speaks for the quote before
+    # the sentence that leads into it does
+    asks = block.text[: quote.end].rstrip()[-1:] in "?!"
+    cues = block.cues
+    # only the verb a trailing attribution is built on: "The words came from X, who said
+    # …" is no attribution of its own
+    roots = [t for t in cues if any(t == s.root for s in trailing)]
+    windows = [(around, cues, True), (lead_in, cues, True)]
+    windows.insert(1 if asks else 2, (trailing, roots, False))
+    for window, candidates, phrases in windows:
         for sent in window:
-            found = cue_in(sent, skip, near, block.cues, (quote.start, quote.end))
+            found = cue_in(sent, skip, near, candidates, (quote.start, quote.end), phrases)
             if found:
                 return resolve_cue(found, ctx, block.start)
     # A paragraph-long quote with no cue of its own continues the previous one.
@@ -220,6 +249,19 @@ def _lead_in(sents: list[Span], around: list[Span], quote: QuoteSpan, text: str)
     first = sents.index(around[0])
     opens = not text[around[0].start_char : quote.start].strip(" “\"‘'")
     return [sents[first - 1]] if opens and first > 0 else []
+
+
+def _trailing(sents: list[Span], quote: QuoteSpan, text: str) -> list[Span]:
+    """The sentence right after a quote that ends its own sentence, when that sentence is
+    an attribution: it opens with its speaker or its cue ("Mr. Clyburn said.", "said
+    Mr. Clyburn", "Rojda Xelil, 40, who fled …, said she would stay")."""
+    after = next((s for s in sents if s.start_char >= quote.end), None)
+    if after is None or text[quote.end : after.start_char].strip(" ”\"’'"):
+        return []
+    root = after.root
+    subjects = [c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    opens = root.i == after.start or any(c.left_edge.i == after.start for c in subjects)
+    return [after] if opens else []
 
 
 def _posts(blocks: list[BlockDoc], ctx: Context) -> list[dict]:

@@ -36,6 +36,9 @@ _SUBJECT_DEPS = {"nsubj"}
 _CUT_DEPS = {"relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "prep"}
 
 
+_POST_MODIFIERS = {"relcl", "acl", "advcl", "prep"}
+
+
 _CALENDAR = {
     name.lower()
     for name in (
@@ -55,7 +58,11 @@ def lexicon() -> dict:
 def is_cue(token: Token) -> bool:
     lex = lexicon()
     lemma = token.lemma_.lower()
-    if token.pos_ not in {"VERB", "AUX"} or lemma not in lex["speech_verbs"]:
+    if token.pos_ not in {"VERB", "AUX"}:
+        return False
+    if lemma in lex["document_cues"]:  # "the post read in part:", not "she read the post"
+        return _document_speaks(token)
+    if lemma not in lex["speech_verbs"]:
         return False
     particle = lex["particle_verbs"].get(lemma)
     if particle and not any(c.dep_ == "prt" and c.lower_ == particle for c in token.children):
@@ -65,9 +72,48 @@ def is_cue(token: Token) -> bool:
         or (token.dep_ == "xcomp" and token.head.lemma_.lower() in lex["refusal_verbs"])
     ):
         return False
+    if lemma in lex["that_verbs"]:  # "the court found that …", not "anyone found to have"
+        deps = {c.dep_ for c in token.children}
+        return "ccomp" in deps and "nsubj" in deps
     if lemma in lex["clause_verbs"]:  # "maintained that …", not "maintain zones"
         return any(c.dep_ in {"ccomp", "xcomp"} for c in token.children)
     return True
+
+
+def _document_speaks(verb: Token) -> bool:
+    """A document cue with a document (or "it") for its subject; a fragment's verb hangs
+    from its document ("The order, issued by X, read in full:")."""
+    if verb.dep_ == "acl":
+        return verb.head.lemma_.lower() in _document_words()
+    return any(
+        c.dep_ == "nsubj" and (c.lower_ in {"it", "this"} or c.lemma_.lower() in _document_words())
+        for c in verb.children
+    )
+
+
+@cache
+def _document_words() -> frozenset[str]:
+    lex = lexicon()
+    return frozenset({*lex["document_nouns"], *lex["document_parts"]})
+
+
+def speaks(verb: Token, subject: Token, quoted: list[Token]) -> bool:
+    """Whether a cue's subject is a speaker. Impersonal subjects are not ("it was believed
+    that", "there is"), except an active "it" that governs a quote or a that-clause ("…,”
+    it added", "it said that …"): an institution or a document speaking."""
+    if subject.lower_ not in lexicon()["impersonal_subjects"]:
+        return True
+    if subject.lower_ != "it" or subject.dep_ != "nsubj":
+        return False
+    if any(c.dep_ == "auxpass" for c in verb.children):
+        return False
+    nxt = verb.doc[verb.right_edge.i + 1] if verb.right_edge.i + 1 < len(verb.doc) else None
+    return (
+        any(c.dep_ == "ccomp" for c in verb.children)
+        or any(verb in t.ancestors for t in quoted)
+        or (nxt is not None and nxt.text == ":")  # "It reads, in part:"
+        or verb.doc[verb.right_edge.i].text == ":"
+    )
 
 
 @cache
@@ -102,7 +148,9 @@ def subject_of(verb: Token) -> Token | None:
             child = max(subjects, key=lambda c: (c.i < node.i, c.i if c.i < node.i else -c.i))
             # "a technician who said": the person the relative clause describes
             return (
-                node.head if child.tag_ == "WP" and node.dep_ == "relcl" else _past_dateline(child)
+                node.head
+                if child.tag_ in {"WP", "WDT"} and node.dep_ == "relcl"
+                else _past_dateline(child)
             )
         for child in node.children:
             if child.dep_ == "agent":
@@ -112,6 +160,8 @@ def subject_of(verb: Token) -> Token | None:
         if not (node.tag_ == "VBG" or node.dep_ in {"xcomp", "conj"}) or node.head is node:
             break
         node = node.head
+    if verb.dep_ == "acl" and verb.lemma_.lower() in lexicon()["document_cues"]:
+        return verb.head  # "The order, issued by X, read in full:"
     # "…,” reported Newsweek: an inverted subject the parser took for an object.
     after = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
     if (
@@ -138,10 +188,32 @@ def speaker_phrase(token: Token) -> tuple[str, Token, str]:
     """(name, head, phrase): a person's name inside the subject phrase, a named
     organisation by its canonical name, else the noun phrase itself ("Kurds in Kobani")."""
     doc = token.doc
-    whole = doc[token.left_edge.i : token.right_edge.i + 1]
+    end = token.right_edge.i + 1
+    for child in token.children:  # "the administration, which said …": not what it said
+        if (
+            child.dep_ == "relcl"
+            and child.i > token.i
+            and is_cue(child)
+            and any(c.dep_ == "ccomp" for c in child.children)
+        ):
+            end = min(end, child.left_edge.i)
+    while end > token.i + 1 and doc[end - 1].is_punct:
+        end -= 1
+    whole = doc[token.left_edge.i : end]
     phrase = _trim(whole)
-    # "Akar's critics": a possessor is not the speaker
-    people = [e for e in phrase.ents if e.label_ == "PERSON" and e.root.dep_ != "poss"]
+    # "Akar's critics": a possessor is not the speaker; nor a name in a post-modifier
+    # ("Derek Tolland, who ran Harwick Rovers", "the lawyer for Ali Aksoy")
+    modifiers = {
+        t.i
+        for m in phrase
+        if m.dep_ in _POST_MODIFIERS and m.i > token.i
+        for t in m.subtree
+    }
+    people = [
+        e
+        for e in phrase.ents
+        if e.label_ == "PERSON" and e.root.dep_ != "poss" and e.root.i not in modifiers
+    ]
     if people:
         end = people[-1].end  # NER may stop short: "Polat" of "Polat Can"
         while (
@@ -175,10 +247,11 @@ def _trim(span: Span) -> Span:
     """Drop leading dates and punctuation ("August - US officials") and brackets."""
     start, end = span.start, span.end
     doc = span.doc
+    root = span.root
     while start < end and (
         doc[start].ent_type_ in {"DATE", "TIME"}
         or doc[start].is_punct
-        or doc[start].like_num
+        or (doc[start].like_num and doc[start] != root)  # "One of the guards" keeps "One"
         or doc[start].lower_ in _CALENDAR
     ):
         start += 1
@@ -228,25 +301,26 @@ def cue_in(
     near: int,
     candidates: list[Token],
     quote: tuple[int, int] | None = None,
+    phrases: bool = True,
 ) -> tuple[str, Token, int] | None:
     """(cue, subject, cue offset) closest to character ``near`` in ``span``, outside
     quoted text; ``candidates`` are the block's cue verbs (``BlockDoc.cues``). With the
     ``quote``'s character span, a cue whose clause holds the quoted words wins over a
-    nearer one ("Ankara says it targets “terrorists”, while Washington warns …")."""
-    impersonal = lexicon()["impersonal_subjects"]
+    nearer one ("Ankara says it targets “terrorists”, while Washington warns …").
+    Without ``phrases``, only the verbs count, not "according to X"."""
     quoted = [t for t in span if quote[0] <= t.idx < quote[1]] if quote else []
     cues = []
     for token in candidates:
         if not span.start <= token.i < span.end or any(a <= token.idx < b for a, b in skip):
             continue
         subject = subject_of(token)
-        if subject is not None and subject.lower_ not in impersonal:
+        if subject is not None and speaks(token, subject, quoted):
             governs = any(token in t.ancestors for t in quoted)
             cues.append((not governs, abs(token.idx - near), cue_words(token), subject, token.idx))
     if cues:
         *_, cue, subject, at = min(cues, key=lambda c: c[:2])
         return cue, subject, at
-    found = phrase_source(span)
+    found = phrase_source(span) if phrases else None
     if found and not any(a <= found[1].idx < b for a, b in skip):
         return found[0], found[1], found[1].idx
     return None

@@ -57,6 +57,7 @@ REASONS: dict[BlockRule, str] = {
     "headline": "first title-like line before the text",
     "standfirst": "summary line between headline and text",
     "repeated_headline": "repeats the headline",
+    "repeated_paragraph": "repeats an earlier paragraph",
     "before_text": "before the article text",
     "header_furniture": "page furniture before the article text",
     "prose": "prose",
@@ -67,6 +68,7 @@ REASONS: dict[BlockRule, str] = {
     "image_label": "image label or file name",
     "figure_caption": "figure caption",
     "short_paragraph": "short paragraph inside the article",
+    "quoted_line": "line wholly inside quotation marks (a pull quote or a quoted answer)",
     "list_item": "list item inside the article",
     "subheading": "short line leading into body text",
     "orphan_short_line": "short line not followed by body text",
@@ -179,10 +181,27 @@ def split_blocks(text: str) -> list[Block]:
 # --- features ------------------------------------------------------------------------
 
 
+# A verb's clitic, counted as the word it is ("It’s a lie." is four words, three of them
+# function words); "’s" only after the pronouns it contracts, not the possessive.
+_CLITIC = re.compile(r"(?i)^(\w+?)(n['’]t|['’](?:re|ll|ve|d|m|s))$")
+_S_HOSTS = {"it", "that", "there", "he", "she", "what", "who", "here", "where", "how", "let"}
+
+
+def _split_clitics(tokens: list[str]) -> list[str]:
+    out = []
+    for token in tokens:
+        match = _CLITIC.match(token.rstrip(".'’"))
+        if match and (match.group(2)[1:].lower() != "s" or match.group(1).lower() in _S_HOSTS):
+            out += [match.group(1), match.group(2)]
+        else:
+            out.append(token)
+    return out
+
+
 def block_features(text: str) -> dict:
     """Surface features of one block used by the classifier."""
     core = strip_bullet(text)
-    toks = words(core)
+    toks = _split_clitics(words(core))
     n = len(toks)
     lowered = [t.lower().strip(".'’") for t in toks]
     stop = sum(1 for t in lowered if t in STOP_WORDS)
@@ -299,6 +318,7 @@ def classify_blocks(blocks: list[Block], lex: Boilerplate | None = None) -> list
             i
             for i in range(first + 1, len(blocks))
             if any(p.match(blocks[i].features["core"]) for p in lex.end_markers)
+            and not _header_counter(blocks, fixed, prose, first, i)
         ),
         len(blocks),
     )
@@ -318,8 +338,15 @@ def classify_blocks(blocks: list[Block], lex: Boilerplate | None = None) -> list
     last = max((i for i in range(first, end) if prose[i]), default=first)
 
     headline_text = _classify_header(blocks, fixed, first)
+    seen: set[str] = set()  # the paragraphs of the article so far
     for i in range(first, len(blocks)):
         b = blocks[i]
+        if i < end and b.features["n_words"] >= 7:
+            if b.features["core"] in seen:  # a copy the page repeats (teaser, paywall)
+                b.assign(_verdict("boilerplate", "repeated_paragraph"))
+                continue
+            if fixed[i] is None:
+                seen.add(b.features["core"])
         if i >= end:
             verdict = fixed[i] or _verdict("boilerplate", "after_end")
             if verdict.role in BODY_ROLES or verdict.role in {"byline", "dateline"}:
@@ -343,6 +370,10 @@ def classify_blocks(blocks: list[Block], lex: Boilerplate | None = None) -> list
             b.assign(_verdict("standfirst", "standfirst"))
         elif prose[i]:
             b.assign(_prose_role(blocks, i))
+        elif _is_quoted_line(b.features):
+            b.assign(_verdict("body", "quoted_line"))
+        elif _after_colon(blocks, i) and not any(p.fullmatch(core) for p in lex.captions):
+            b.assign(_verdict("blockquote", "introduced_by_colon"))
         elif any(p.fullmatch(core) for p in lex.captions):
             b.assign(_verdict("caption", "image_label"))
         elif i > last:
@@ -363,6 +394,21 @@ def classify_blocks(blocks: list[Block], lex: Boilerplate | None = None) -> list
             b.assign(_verdict("boilerplate", "orphan_short_line"))
     _mark_embeds(blocks)
     return blocks
+
+
+def _header_counter(blocks: list[Block], fixed: list, prose: list, first: int, i: int) -> bool:
+    """An end marker in the header ("212 comments" under the byline) is a counter: it
+    stands after a byline or date that follows no more than a headline and a standfirst,
+    with no paragraph between, and the article follows it."""
+    anchors = [
+        a for a in range(first, i) if fixed[a] and fixed[a].role in {"byline", "dateline"}
+    ]
+    if not anchors or any(prose[anchors[-1] + 1 : i]):
+        return False
+    above = [j for j in range(first, anchors[0]) if prose[j]]
+    if len(above) > 2 or any(blocks[j].features["n_words"] > 40 for j in above):
+        return False
+    return sum(prose[i + 1 : i + 8]) >= 3
 
 
 def _is_prose_headline(blocks: list[Block], fixed: list, prose: list, first: int) -> bool:
@@ -455,14 +501,47 @@ def _prose_role(blocks: list[Block], i: int) -> Verdict:
 
 
 def _is_short_sentence(f: dict) -> bool:
-    """A sentence too short to read as prose ("Turkey denies it."), inside the body."""
+    """A sentence too short to read as prose ("Turkey denies it.", "“Yes,” she said."),
+    inside the body."""
     core = f["core"]
+    bare = core.lstrip(_OPENING_MARKS)
     return (
         f["n_words"] >= 3
-        and core[-1:] in ".!?"
-        and core[:1].isupper()
+        and core.rstrip(_CLOSING_MARKS)[-1:] in ".!?"
+        and bare[:1].isupper()
         and f["stop_density"] > 0
         and not f["bullet"]
+    )
+
+
+_OPENING_MARKS = "“‘\"'«„"
+_CLOSING_MARKS = "”’\"'»"
+# A line wholly inside one pair of quotation marks: a pull quote, or a quoted answer
+# ("“Nothing.”", "‘There isn’t one.’").
+# Guillemets are left out: forums draw "« previous next »" with them.
+_QUOTED_LINE = re.compile(r"^(?:“[^“”]*”|\"[^\"]*\"|‘.*’)$")
+
+
+def _is_quoted_line(f: dict) -> bool:
+    inner = f["core"][1:-1].strip()
+    return (
+        bool(_QUOTED_LINE.match(f["core"]))
+        and inner[:1].isupper()
+        and any(c.isalpha() for c in inner)
+        and not f["bullet"]
+    )
+
+
+def _after_colon(blocks: list[Block], i: int) -> bool:
+    """The previous block is a paragraph of the article that ends in a colon: what
+    follows is the material it introduces."""
+    prev = blocks[i - 1] if i else None
+    return (
+        prev is not None
+        and prev.role == "body"
+        and prev.text.rstrip().endswith(":")
+        and not blocks[i].features["bullet"]
+        and blocks[i].features["n_words"] >= 2
     )
 
 
