@@ -71,7 +71,7 @@ def test_a_comment_counter_under_the_byline_does_not_end_the_article() -> None:
     text = "\n".join(
         [
             ARTICLE[0],
-            "Smugglers describe night runs across the frontier",
+            "Drivers describe long waits at the checkpoint",
             "By Jane Doe",
             "212 comments",
             *[f"{MORE[:-1]} on day {n}." for n in range(1, 5)],

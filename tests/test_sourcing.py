@@ -132,7 +132,7 @@ the port.
 “Priority berthing has been granted to ships carrying medicine,” the statement said. \
 “Teams are working around the clock,” it added.
 
-The Valley Water Board issued a statement on Monday evening. It reads in part:
+The Valley Water Board released a statement late on Tuesday. It reads in part:
 
 Every household in the valley will have clean water again within a week of the repairs.
 
@@ -140,7 +140,7 @@ The order, issued by the county fire service, read in full:
 
 Leave now. Fire is approaching the valley. Do not wait for further instructions.
 
-The Camp Oversight Coalition published a report on the camps last week. The report is blunt:
+The Shelter Watch Network published a report on the camps last week. The report is blunt:
 
 Conditions in the annex fall far below minimum standards for anyone held there for long.
 
@@ -162,7 +162,7 @@ The three ministers issued a joint statement after the talks. The statement said
 
 PAGE_I = """Families wait at the border crossing
 
-Ayşe Çelik pressed her face to the fence and counted the trucks on the road below.
+Aylin Kaya pressed her face to the fence and counted the trucks on the road below.
 
 “Six today. Yesterday there were nine,” she said.
 
@@ -171,21 +171,21 @@ night for nothing,” he said.
 
 “They told us to come back tomorrow,” she said.
 
-Mrs Çelik has cousins on the other side of the fence. “We will stay,” Mrs Çelik said.
+Mrs Kaya has a brother across the river. “We will stay,” Mrs Kaya said.
 
-Transport Minister Ilona Varga welcomed the ruling on Friday. “No group may hold the port \
+Transport Minister Marta Kovács welcomed the ruling on Friday. “No group may hold the port \
 hostage,” the minister said.
 
 Kemal Ozturk, a spokesman for the dockers, rejected the ruling. “We will appeal,” the \
 spokesman said.
 
-The Northgate Savings Bank said hackers had stolen customer records. “No passwords were \
+The Eastmoor Mutual Bank said hackers had stolen customer records. “No passwords were \
 taken,” the bank said.
 
-The Halvorsen Chemicals plant leaked a solution into the river. The company said the leak \
+The Brandt Polymers plant leaked a solution into the river. The company said the leak \
 was contained. “It is not toxic to humans,” the company said.
 
-Later Ayşe climbed the hill again. “Every day there is more smoke,” Ayşe said.
+Later Aylin climbed the hill again. “Every day there is more smoke,” Aylin said.
 """
 
 
@@ -363,7 +363,7 @@ def test_a_document_introducing_a_blockquote_speaks_for_its_issuer(tables) -> No
     assert quote(tables, "h", "Every household")["speaker"] == "Valley Water Board"  # It reads
     assert quote(tables, "h", "Leave now")["speaker"] == "the county fire service"
     report = quote(tables, "h", "Conditions in the annex")  # "The report is blunt:"
-    assert report["speaker"] == "Camp Oversight Coalition"
+    assert report["speaker"] == "Shelter Watch Network"
 
 
 def test_which_said_is_the_institution_it_describes(tables) -> None:
@@ -387,31 +387,31 @@ def test_only_an_active_it_governing_a_quote_or_clause_speaks() -> None:
 
 
 def test_she_is_the_woman_named_last_not_the_man_who_spoke_since(tables) -> None:
-    assert quote(tables, "i", "Six today")["speaker"] == "Ayşe Çelik"
+    assert quote(tables, "i", "Six today")["speaker"] == "Aylin Kaya"
     assert quote(tables, "i", "We waited all night")["speaker"] == "A farmer in his sixties"
-    assert quote(tables, "i", "They told us")["speaker"] == "Ayşe Çelik"
+    assert quote(tables, "i", "They told us")["speaker"] == "Aylin Kaya"
 
 
 def test_a_persons_fullest_spelling_is_the_name(tables) -> None:
-    assert quote(tables, "i", "We will stay")["speaker"] == "Ayşe Çelik"  # Mrs Çelik
-    assert quote(tables, "i", "Every day there is")["speaker"] == "Ayşe Çelik"  # Ayşe
+    assert quote(tables, "i", "We will stay")["speaker"] == "Aylin Kaya"  # Mrs Kaya
+    assert quote(tables, "i", "Every day there is")["speaker"] == "Aylin Kaya"  # Aylin
 
 
 def test_a_title_names_the_person_it_was_given(tables) -> None:
-    assert quote(tables, "i", "No group may hold")["speaker"] == "Ilona Varga"  # the minister
+    assert quote(tables, "i", "No group may hold")["speaker"] == "Marta Kovács"  # the minister
     assert quote(tables, "i", "We will appeal")["speaker"] == "Kemal Ozturk"  # the spokesman
 
 
 def test_the_bank_and_the_company_are_the_organisation_named_before(tables) -> None:
-    assert quote(tables, "i", "No passwords")["speaker"] == "Northgate Savings Bank"
-    assert quote(tables, "i", "It is not toxic")["speaker"] == "Halvorsen Chemicals"
+    assert quote(tables, "i", "No passwords")["speaker"] == "Eastmoor Mutual Bank"
+    assert quote(tables, "i", "It is not toxic")["speaker"] == "Brandt Polymers"
 
 
 def test_a_name_in_a_post_modifier_is_not_the_speaker() -> None:
     nlp = get_nlp()
     for text, name in [
-        ("“It was safe,” said Derek Tolland, who worked for Mel Ashworth.", "Derek Tolland"),
-        ("Derek Tolland, who ran Harwick Rovers, said the ground was safe.", "Derek Tolland"),
+        ("“It was safe,” said Gareth Pembry, who worked for Sam Whitlow.", "Gareth Pembry"),
+        ("Gareth Pembry, who ran Harwick Rovers, said the ground was safe.", "Gareth Pembry"),
         ("The lawyer for Ali Aksoy said the case was closed.", "The lawyer"),
     ]:
         verb = next(t for t in nlp(text) if t.lemma_ == "say")

@@ -87,7 +87,7 @@ class Context:
         """A canonical name for a speaker surface at article offset ``at``; the surface
         itself when it cannot be resolved. A known name inside the whole subject phrase
         wins ("the technician – dubbed “Sherko Omer” – said"); a person's name is the
-        article's fullest spelling of it ("Mrs Çelik" is Ayşe Çelik)."""
+        article's fullest spelling of it ("Mrs Kaya" is Aylin Kaya)."""
         found = self._resolve(surface, head, at, phrase)
         return self.canonical(found) if found in self.person_names else found
 
@@ -168,7 +168,7 @@ class Context:
         return _personal(token)
 
     def canonical(self, name: str) -> str:
-        """A person's fullest spelling in the article ("Mrs Çelik" is Ayşe Çelik)."""
+        """A person's fullest spelling in the article ("Mrs Kaya" is Aylin Kaya)."""
         words = [w for w in name.split() if fold(w) not in lexicon()["name_titles"]]
         if not words:
             return name
@@ -224,7 +224,7 @@ class Context:
 
     def _titled(self, head: Token, at: int) -> str | None:
         """"The minister" is the person last named with that title ("Transport Minister
-        Ilona Varga", "Baran Can, a spokesman for the SDF"), unless a source described
+        Marta Kovács", "Polat Can, a spokesman for the SDF"), unless a source described
         with the same word spoke since."""
         word = head.lemma_.lower()
         named = [(pos, name) for pos, name, words in self.titles if pos < at and word in words]
@@ -237,7 +237,7 @@ class Context:
         return self.canonical(name)
 
     def _organisation(self, head: Token, at: int) -> str | None:
-        """"The bank" is the organisation named last whose name has the word ("Northgate
+        """"The bank" is the organisation named last whose name has the word ("Eastmoor
         Savings Bank"), else, for a company or club, the organisation named last."""
         word = fold(head.lemma_)
         before = [(pos, name) for pos, name in self.organisations if pos < at]
@@ -394,7 +394,7 @@ def _personal(token: Token) -> bool:
 
 
 def _has_name(head: Token) -> bool:
-    """A description holding a proper name ("the Adana chief prosecutor's office")."""
+    """A description holding a proper name ("the Izmir chief prosecutor's office")."""
     return any(t.pos_ == "PROPN" for t in head.subtree if t.i < head.i)
 
 
@@ -610,7 +610,7 @@ def _person_facts(
             name = re.sub(r"['’]s$", "", name)
             at = block.start + ent.start_char
             root = ent.root
-            inverted = (  # "…,” said Omer; not "told Zagros Today", an addressee
+            inverted = (  # "…,” said Omer; not "told Tigris Daily", an addressee
                 root.dep_ in {"dobj", "npadvmod"}
                 and is_cue(root.head)
                 and root.head.lemma_.lower() not in _ADDRESSING

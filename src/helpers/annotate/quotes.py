@@ -254,7 +254,7 @@ def _lead_in(sents: list[Span], around: list[Span], quote: QuoteSpan, text: str)
 def _trailing(sents: list[Span], quote: QuoteSpan, text: str) -> list[Span]:
     """The sentence right after a quote that ends its own sentence, when that sentence is
     an attribution: it opens with its speaker or its cue ("Mr. Clyburn said.", "said
-    Mr. Clyburn", "Rojda Xelil, 40, who fled …, said she would stay")."""
+    Mr. Clyburn", "Berfin Sido, 40, who fled …, said she would stay")."""
     after = next((s for s in sents if s.start_char >= quote.end), None)
     if after is None or text[quote.end : after.start_char].strip(" ”\"’'"):
         return []

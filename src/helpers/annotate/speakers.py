@@ -202,7 +202,7 @@ def speaker_phrase(token: Token) -> tuple[str, Token, str]:
     whole = doc[token.left_edge.i : end]
     phrase = _trim(whole)
     # "Akar's critics": a possessor is not the speaker; nor a name in a post-modifier
-    # ("Derek Tolland, who ran Harwick Rovers", "the lawyer for Ali Aksoy")
+    # ("Gareth Pembry, who ran Harwick Rovers", "the lawyer for Ali Aksoy")
     modifiers = {
         t.i
         for m in phrase
