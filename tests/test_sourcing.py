@@ -136,9 +136,9 @@ The Valley Water Board released a statement late on Tuesday. It reads in part:
 
 Every household in the valley will have clean water again within a week of the repairs.
 
-The order, issued by the county fire service, read in full:
+The notice, issued by the county water service, read in full:
 
-Leave now. Fire is approaching the valley. Do not wait for further instructions.
+Boil all tap water. The reservoir is contaminated. Keep children away from the taps.
 
 The Shelter Watch Network published a report on the camps last week. The report is blunt:
 
@@ -361,7 +361,7 @@ def test_the_statement_and_it_are_the_institution_that_issued_it(tables) -> None
 
 def test_a_document_introducing_a_blockquote_speaks_for_its_issuer(tables) -> None:
     assert quote(tables, "h", "Every household")["speaker"] == "Valley Water Board"  # It reads
-    assert quote(tables, "h", "Leave now")["speaker"] == "the county fire service"
+    assert quote(tables, "h", "Boil all tap water")["speaker"] == "the county water service"
     report = quote(tables, "h", "Conditions in the annex")  # "The report is blunt:"
     assert report["speaker"] == "Shelter Watch Network"
 
