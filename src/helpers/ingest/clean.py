@@ -288,6 +288,7 @@ def classify_blocks(blocks: list[Block], lex: Boilerplate | None = None) -> list
             i
             for i in range(first + 1, len(blocks))
             if any(p.match(blocks[i].features["core"]) for p in lex.end_markers)
+            and not _header_counter(fixed, prose, first, i)
         ),
         len(blocks),
     )
@@ -352,6 +353,17 @@ def classify_blocks(blocks: list[Block], lex: Boilerplate | None = None) -> list
             b.assign(_verdict("boilerplate", "orphan_short_line"))
     _mark_embeds(blocks)
     return blocks
+
+
+def _header_counter(fixed: list, prose: list, first: int, i: int) -> bool:
+    """An end marker in the page header: a comment counter ("212 comments") right under
+    the byline or date, with no more than a headline and a standfirst above it and the
+    article's paragraphs below. A counter under a post's last paragraph still ends it."""
+    header = [j for j in range(first, i) if fixed[j] and fixed[j].role in {"byline", "dateline"}]
+    if not header or any(prose[header[-1] + 1 : i]):
+        return False
+    before, after = sum(prose[first : header[-1]]), sum(prose[i + 1 :])
+    return before <= 3 and after >= max(4, 2 * before)
 
 
 def _is_prose_headline(blocks: list[Block], fixed: list, prose: list, first: int) -> bool:
