@@ -443,11 +443,26 @@ LO: I wrote to them twice. The regulator said it would look into it.
 """
 
 
+PAGE_SALVAGE = """Chamber warns of strike costs
+
+The Chamber of Commerce, citing figures from its members, estimated that the strike cost the \
+city £2 million a day.
+
+She once asked a colleague what had happened. The colleague, she said, told her to go home.
+
+“Nobody warned us,” the skipper said. The warning came from Alan Porter, who runs the Harbour \
+Rowing Club.
+
+Three engineers working for Kestrel Marine, a Dutch salvage company, inspected the wreck. The \
+company said in an email that the hull was intact.
+"""
+
+
 @pytest.fixture(scope="module")
 def sourced(tmp_path_factory) -> pd.DataFrame:
     raw = tmp_path_factory.mktemp("raw")
     pages = {"harbour": PAGE_HARBOUR, "strike": PAGE_STRIKE, "ferry": PAGE_FERRY,
-             "interview": PAGE_INTERVIEW}  # fmt: skip
+             "interview": PAGE_INTERVIEW, "salvage": PAGE_SALVAGE}  # fmt: skip
     for name, text in pages.items():
         (raw / f"{name}.txt").write_text(text, encoding="utf-8")
     return build(raw, tmp_path_factory.mktemp("out"), progress=False)["sources"]
@@ -507,6 +522,22 @@ def test_reported_and_hypothetical_cues_are_no_sources(sourced) -> None:
     ferry = names(sourced, "ferry")
     assert "the firm" not in ferry  # "the lawyer said the firm would ask the court"
     assert "the company" not in ferry  # "whether the company would publish"
+    assert "The colleague" not in names(sourced, "salvage")  # "The colleague, she said, told"
+
+
+def test_a_citers_own_material_is_not_another_source(sourced) -> None:
+    salvage = names(sourced, "salvage")
+    assert not salvage & {"figures from its members", "its members"}
+    assert set(row(sourced, "salvage", "Chamber of Commerce")["cue"]) == {"estimated", "warns"}
+
+
+def test_the_words_came_from_a_person_not_the_club_that_person_runs(sourced) -> None:
+    assert set(row(sourced, "salvage", "Alan Porter")["cue"]) == {"from"}
+    assert "Harbour Rowing Club" not in names(sourced, "salvage")
+
+
+def test_the_company_is_the_body_the_article_described_as_one(sourced) -> None:
+    assert set(row(sourced, "salvage", "Kestrel Marine")["cue"]) == {"said"}
 
 
 def test_the_pages_own_outlet_is_no_source(sourced) -> None:

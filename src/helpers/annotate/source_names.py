@@ -223,7 +223,7 @@ def article_aliases(texts: list[str]) -> dict[str, str]:
 
 # --- descriptions of the people and bodies an article names -----------------------------
 
-_DESCRIBED = {"PERSON", "ORG", "NORP", "FAC"}
+_DESCRIBED = {"PERSON", "ORG", "NORP", "FAC", "LOC"}
 
 
 def ent_key(ent: Span) -> str:

@@ -358,6 +358,10 @@ def _sentence_sources(
         coordinated = _coordinated_name(token)
         if coordinated:
             attr.speaker = coordinated  # "the Ashcombe and District Fire Service"
+        elif how in {"preposition", "cited"} and token.pos_ == "PROPN":
+            span = _proper_span(token)  # "came from Derek Tolland, who ran Harwick Rovers"
+            if len(span.split()) >= 2 and fold(span) not in fold(attr.speaker):
+                attr.speaker = span
         if note:
             ctx.note(attr, offset + token.idx)
         name = re.sub(r"['’]s$", "", _named_by_cue(attr.phrase) or attr.speaker)
@@ -382,6 +386,8 @@ def _sentence_sources(
                     found.append(Event(name, o.text, cue, offset + o.idx, "told"))
         if offset + token.idx in ctx.used_cues or _reported(token) or _hypothetical(token):
             continue
+        if any(c.dep_ == "parataxis" and is_cue(c) for c in token.children):
+            continue  # "The colleague, she said, told her …": what she reports
         if token.lemma_.lower() in words()["clause_cues"] and not any(
             c.dep_ in {"ccomp", "xcomp", "oprd", "acomp"} for c in token.children
         ):
@@ -596,7 +602,8 @@ def _fallback_subject(verb: Token, ctx: Context) -> Token | None:
             if root.dep_ == "conj" and root.head.pos_ not in {"NOUN", "PROPN"}:
                 continue
             # "In an interview with the Gazette, a ferry captain said": the captain
-            if root.dep_ == "appos" and root.head.dep_ != "pobj":
+            comma = root.left_edge.i > 0 and verb.doc[root.left_edge.i - 1].text == ","
+            if root.dep_ == "appos" and not (root.head.dep_ == "pobj" and comma):
                 root = root.head
             if root.pos_ in {"NOUN", "PROPN"}:
                 return root
@@ -631,7 +638,13 @@ def _prepositional(sent: Span) -> list[tuple[str, Token]]:
                 head.head.lower_ in {"without", "no"}
             )  # "No comment from Ankara" says nothing
             if nouns & w["from_nouns"] and not negated:
-                out += [("from", o) for o in token.children if o.dep_ == "pobj" and _not_place(o)]
+                out += [
+                    ("from", o)
+                    for o in token.children
+                    if o.dep_ == "pobj"
+                    and _not_place(o)
+                    and not any(c.dep_ == "poss" and c.pos_ == "PRON" for c in o.children)
+                ]  # not "figures from its members": the citer's own
         elif low == "with" and fold(token.head.lower_) in w["with_nouns"]:
             out += [(f"{token.head.lower_} with", o) for o in token.children if o.dep_ == "pobj"]
         elif low == "of" and fold(token.head.lower_) in w["of_nouns"]:
@@ -724,6 +737,8 @@ def _body_name(token: Token) -> str:
     ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
     if ent is None or ent.label_ != "ORG" or len(ent) < 2:
         return ""
+    if any(t.is_quote or t.text in {",", ";", ":"} for t in ent):
+        return ""  # "Islamic State,” Çağlar": the NER ran over a quotation's end
     return describe(ent)["entity"]
 
 
@@ -789,6 +804,9 @@ def _owner(token: Token, ctx: Context, offset: int) -> str:
             return re.sub(r"['’]s$", "", resolve_cue(("", node, node.idx), ctx, offset).speaker)
         from_owner = node.dep_ == "pobj" and node.head.lower_ == "from"
         if from_owner and node.head.head == head and _not_place(node):
+            own = [c for c in node.children if c.dep_ == "poss" and c.pos_ == "PRON"]
+            if own:  # "figures from its members": the citer's own
+                return f"{own[0].lower_} {node.lower_}"
             return resolve_cue(("", node, node.idx), ctx, offset).speaker
     return ""
 
@@ -950,15 +968,20 @@ def _description_name(event: Event, before: list[Event], facts: Facts) -> str:
         if chunk:
             return chunk
     if head in words()["org_nouns"]:
-        orgs = [
-            describe(e)["entity"]
+        ents = [
+            e
             for start, _, sent in facts.sents
             if start < event.at
             for e in sent.ents
-            if e.label_ == "ORG" and start + e.start_char - sent.start_char < event.at
+            if e.label_ in {"ORG", "LOC", "FAC", "PERSON"}
+            and start + e.start_char - sent.start_char < event.at
         ]
+        # "Kestrel Marine, a Dutch salvage company … The company said": the one described so
+        described = [e for e in ents if any(word.search(fold(d)) for d in facts.evidence_for(
+            describe(e)["entity"]))]  # fmt: skip
+        orgs = described or [e for e in ents if e.label_ == "ORG"]
         if orgs:
-            return orgs[-1]
+            return describe(orgs[-1])["entity"]
     return event.source
 
 
