@@ -147,6 +147,33 @@ def test_comment_form_ends_the_article() -> None:
     assert r[5] == r[7] == "boilerplate"
 
 
+def test_a_comment_counter_under_the_byline_leaves_the_paragraphs_below_it() -> None:
+    paragraphs = [
+        "The harbour board said on Monday that the new ferry would run twice a day from May.",
+        "Passengers had waited three years for the service, which was cut after a storm.",
+        "The board's chair said the timetable would be reviewed after the first summer.",
+        "Fares will stay at their current level until the end of next year, the board said.",
+    ]
+    text = "\n\n".join(
+        [
+            "FERRY IS BACK? Board says island crossings ‘will run twice a day’ from May",
+            "Exclusive: Islanders describe three years without a crossing as the board "
+            "promises two a day from May",
+            "By ANNA MORROW, TRANSPORT CORRESPONDENT",
+            "Published: 10:02 GMT, 4 March 2024 | Updated: 11:40 GMT, 4 March 2024",
+            "Share 1.2k",
+            "87 comments",
+            *paragraphs,
+            "12 comments",
+            "What a relief, we have waited long enough for this ferry to come back.",
+        ]
+    )
+    r = roles(text)
+    assert (r[5], r[7], r[11]) == ("byline", "dateline", "boilerplate")
+    assert [r[n] for n in (13, 15, 17, 19)] == ["body"] * 4
+    assert r[21] == r[23] == "boilerplate"  # a counter under the last paragraph still ends it
+
+
 def test_subheading_between_paragraphs_is_content_caption_label_is_not() -> None:
     r = roles(
         page(
@@ -254,7 +281,7 @@ def test_hard_wrapped_paragraph_is_one_block_with_its_line_span() -> None:
         "Islamic State group following a four-month siege that drew US-led",
         "air strikes and global attention from the rest of the world.",
     ]
-    text = "\n".join(["Kobani residents return", "", *para, "", *para, "", *para])
+    text = "\n".join(["border residents return", "", *para, "", *para, "", *para])
     blocks = split_blocks(text)
     assert [(b.line_start, b.line_end) for b in blocks] == [(1, 1), (3, 6), (8, 11), (13, 16)]
     assert blocks[1].text.startswith("Residents") and blocks[1].text.endswith("world.")

@@ -11,8 +11,11 @@ from helpers.across.alignment import compare
 from helpers.across.chain import _channel, relay_citations
 from helpers.annotate.context import BlockDoc, Context
 from helpers.annotate.nlp import get_nlp
-from helpers.annotate.speakers import speaker_phrase, speaks, subject_of
+from helpers.annotate.source_names import article_aliases
+from helpers.annotate.source_types import Evidence, source_type
+from helpers.annotate.speakers import lexicon, speaker_phrase, speaks, subject_of
 from helpers.build.pipeline import build
+from helpers.text import fold
 
 PARAGRAPHS_A = [
     "Turkey and the militants",
@@ -510,3 +513,269 @@ def test_resolving_a_pronoun_leaves_the_persons_named_as_they_were() -> None:
     )
     assert ctx.resolve("he", None, 20) == "a senior official"
     assert ctx.persons == [(0, "Jane Doe")]
+
+
+# --- the sources table: who else an article attributes information to -------------------
+
+PAGE_HARBOUR = """Harbour closes after storm damage
+
+PORTVALE (Coast Wire) — The harbour at Portvale closed on Monday after a storm damaged two \
+piers, residents and the port authority said.
+
+The Portvale Harbour Authority (PHA), which runs the port, said repairs would take a month. \
+The statement said the ferry to the islands would resume on Friday.
+
+Fishermen on the quay agreed to speak to the paper about their losses.
+
+According to information from the coastguard, two boats sank at their moorings.
+
+The regional daily Coast Echo, quoting a harbour pilot, reported that the storm surge reached \
+four metres.
+
+In an interview broadcast by Radio Portvale, the mayor, Ines Moreau, said the town would ask \
+for emergency funds.
+
+In an interview with the Island Gazette, a ferry captain said the crossing had been cancelled \
+twice this winter.
+
+The Coastal Flood Monitor, or CFM, released footage showing waves breaking over the sea wall. \
+CFM said the surge was the highest since 1987.
+
+Footage shared online showed cars floating in the car park.
+
+I asked the harbour master what would happen next.
+
+Nobody else was willing to comment.
+"""
+
+PAGE_STRIKE = """Strike talks stall as union rejects offer
+
+The Transport Workers' Union (TWU) said on Tuesday that the offer was not enough. Union \
+officials, citing a survey of members, said most drivers would vote to strike.
+
+The union's announcement that it would ballot members came after weeks of talks.
+
+A bus driver from the Eastgate depot, who has worked on the routes for twenty years and asked \
+not to be named, said the drivers felt ignored.
+
+Ankara said it was watching the talks closely.
+
+Dr Paul Hearne, a transport economist at the University of Northfield, said a strike would \
+cost the city millions.
+"""
+
+PAGE_FERRY = """Ferry firm faces questions over cancelled crossings
+
+Omar Haddad, a spokesman for the Portvale Harbour Authority, said the piers were unsafe. \
+“We will rebuild them before the summer,” he said.
+
+Two volunteers from a food bank, handing out bread in a church hall turned shelter, said they \
+had fed 300 families.
+
+The company's lawyer said the firm would ask the court to delay the hearing.
+
+A man who has worked on the ferries for ten years said the engines had been failing for \
+months. His first name is Tam.
+
+Passengers wanted to know whether the company would publish its safety records.
+
+No comment from Ankara was expected.
+
+Mayor Ines Moreau told the Carrow Courier that the town would pay for repairs. The Herald \
+said the council had set aside funds.
+
+A deckhand told the Courier that the crew had not been paid.
+"""
+
+PAGE_INTERVIEW = """Q&A: the ferry that shook at speed
+
+Lena Ostrova, a marine engineer, inspected the ferry in March. She spoke to the Coast Review \
+by phone.
+
+Coast Review: What did you find?
+
+Lena Ostrova: Corrosion on every weld I looked at. Families told me the boat shook at speed.
+
+CR: Did you tell the operator?
+
+LO: I wrote to them twice. The regulator said it would look into it.
+"""
+
+
+PAGE_SALVAGE = """Chamber warns of strike costs
+
+The Chamber of Commerce, citing data from its members, estimated that the walkout cost the \
+port £2 million a day.
+
+She once asked a neighbour what the noise was. The neighbour, she said, told her to stay in.
+
+“Nobody warned us,” the skipper said. The warning came from Alan Porter, who runs the Harbour \
+Rowing Club.
+
+Three engineers working for Osprey Marine, a Dutch salvage company, inspected the wreck. The \
+company said the hull was intact in an email on Friday.
+"""
+
+
+@pytest.fixture(scope="module")
+def sourced(tmp_path_factory) -> pd.DataFrame:
+    raw = tmp_path_factory.mktemp("raw")
+    pages = {"harbour": PAGE_HARBOUR, "strike": PAGE_STRIKE, "ferry": PAGE_FERRY,
+             "interview": PAGE_INTERVIEW, "salvage": PAGE_SALVAGE}  # fmt: skip
+    for name, text in pages.items():
+        (raw / f"{name}.txt").write_text(text, encoding="utf-8")
+    return build(raw, tmp_path_factory.mktemp("out"), progress=False)["sources"]
+
+
+def names(sourced: pd.DataFrame, doc_id: str) -> set[str]:
+    return set(sourced.query("doc_id == @doc_id")["source"])
+
+
+def row(sourced: pd.DataFrame, doc_id: str, source: str) -> pd.DataFrame:
+    rows = sourced.query("doc_id == @doc_id and source == @source")
+    assert len(rows), f"{source} not among {names(sourced, doc_id)}"
+    return rows
+
+
+def test_a_cue_in_an_infinitive_takes_the_subject_of_the_main_clause(sourced) -> None:
+    assert set(row(sourced, "harbour", "Fishermen")["cue"]) == {"speak"}
+
+
+def test_prepositional_sources(sourced) -> None:
+    assert set(row(sourced, "harbour", "the coastguard")["cue"]) == {"from"}
+    assert set(row(sourced, "harbour", "a harbour pilot")["cue"]) == {"quoting"}
+    assert set(row(sourced, "strike", "a survey of members")["cue"]) == {"citing"}
+    radio = row(sourced, "harbour", "Radio Portvale")
+    assert set(radio[["cue", "source_type"]].itertuples(index=False)) == {
+        ("broadcast by", "news_media")
+    }
+    assert "interview with" in set(row(sourced, "harbour", "the Island Gazette")["cue"])
+    # "The union's announcement that": the union named before, by its long form
+    assert "announcement" in set(row(sourced, "strike", "Transport Workers' Union (TWU)")["cue"])
+
+
+def test_a_disclosure_of_evidence_makes_its_subject_a_source(sourced) -> None:
+    cfm = row(sourced, "harbour", "Coastal Flood Monitor (CFM)")
+    assert set(cfm["cue"]) == {"released", "said"}
+    assert "Footage" not in names(sourced, "harbour")
+
+
+def test_a_cue_the_parse_left_without_a_subject_takes_the_noun_before_it(sourced) -> None:
+    assert "a ferry captain" in names(sourced, "harbour")  # "In an interview with X, a … said"
+    assert "volunteers from a food bank" in names(sourced, "ferry")  # "…, handing out …, said"
+
+
+def test_what_is_listed_is_a_source(sourced) -> None:
+    harbour = names(sourced, "harbour")
+    assert not harbour & {"I", "Nobody else", "Footage", "The statement", "PORTVALE", "Coast Wire"}
+    # the statement is the authority's, the dateline's place and agency are no source
+    assert set(row(sourced, "harbour", "Portvale Harbour Authority (PHA)")["n"]) == {2}
+    # a relative clause is cut from the name; a description goes to the person it describes
+    assert "A bus driver from the Eastgate depot" in names(sourced, "strike")
+    ferry = names(sourced, "ferry")
+    assert "Omar Haddad" in ferry and "a spokesman" not in ferry
+    assert "Tam" in ferry and "A man" not in ferry  # "His first name is Tam"
+
+
+def test_reported_and_hypothetical_cues_are_no_sources(sourced) -> None:
+    ferry = names(sourced, "ferry")
+    assert "the firm" not in ferry  # "the lawyer said the firm would ask the court"
+    assert "the company" not in ferry  # "whether the company would publish"
+    assert "The neighbour" not in names(sourced, "salvage")  # "The neighbour, she said, told"
+
+
+def test_a_citers_own_material_is_not_another_source(sourced) -> None:
+    salvage = names(sourced, "salvage")
+    assert not salvage & {"data from its members", "its members"}
+    assert set(row(sourced, "salvage", "Chamber of Commerce")["cue"]) == {"estimated", "warns"}
+
+
+def test_the_words_came_from_a_person_not_the_club_that_person_runs(sourced) -> None:
+    assert set(row(sourced, "salvage", "Alan Porter")["cue"]) == {"from"}
+    assert "Harbour Rowing Club" not in names(sourced, "salvage")
+
+
+def test_the_company_is_the_body_the_article_described_as_one(sourced) -> None:
+    assert set(row(sourced, "salvage", "Osprey Marine")["cue"]) == {"said"}
+
+
+def test_the_pages_own_outlet_is_no_source(sourced) -> None:
+    ferry = names(sourced, "ferry")
+    assert "Carrow Courier" in ferry  # "the Herald", named in full before
+    assert not ferry & {"Courier", "the Courier"}  # the page's own, named by one word only
+    interview = names(sourced, "interview")
+    assert not interview & {"Coast Review", "CR"}  # the interviewer's labels
+
+
+def test_an_interviews_answers_are_the_interviewees(sourced) -> None:
+    interview = row(sourced, "interview", "Lena Ostrova")
+    assert "interview" in set(interview["cue"])
+    assert not names(sourced, "interview") & {"Families", "The regulator", "the regulator"}
+
+
+def test_a_capital_is_its_government_and_no_comment_is_no_source(sourced) -> None:
+    turkey = row(sourced, "strike", "Turkey")
+    assert set(turkey[["source_type", "type_reason"]].itertuples(index=False)) == {
+        ("government_official", "gpe_state")
+    }
+    assert not names(sourced, "ferry") & {"Turkey", "Ankara"}  # "No comment from Ankara"
+
+
+def test_every_type_keeps_its_reason(sourced) -> None:
+    assert sourced["type_reason"].str.len().gt(0).all()
+    hearne = row(sourced, "strike", "Paul Hearne")
+    assert set(hearne["type_reason"]) == {"lexicon:other:economist"}
+    assert set(row(sourced, "strike", "Transport Workers' Union (TWU)")["source_type"]) == {"other"}
+    assert set(row(sourced, "harbour", "Coast Echo")["source_type"]) == {"news_media"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The Orontes Observation Network (OON) said", "Orontes Observation Network (OON)"),
+        ("the Coastal Flood Monitor, or CFM, said", "Coastal Flood Monitor (CFM)"),
+        ("NDSO (National Digital Safety Office) said", "National Digital Safety Office (NDSO)"),
+        ("the Harbour Pilots Association, known as HPA, said", "Harbour Pilots Association (HPA)"),
+        ("On Monday the Shelter Watch Network (SWN) said", "Shelter Watch Network (SWN)"),
+    ],
+)
+def test_an_acronym_and_its_long_form_are_one_source(text: str, expected: str) -> None:
+    found = article_aliases([text])
+    acronym = expected[expected.index("(") + 1 : -1]
+    long = expected[: expected.index(" (")]
+    assert found[fold(acronym)] == found[fold(long)] == found[fold(f"the {long}")] == expected
+
+
+def test_a_dateline_is_no_alias() -> None:
+    assert article_aliases(["ANKARA (Meridian Wire) — Turkish troops pushed deeper."]) == {}
+
+
+@pytest.mark.parametrize(
+    ("name", "described", "phrases", "expected"),
+    [
+        ("Ozan Tekin", ["a freelance reporter based in Hasakah"], [], "news_media:journalist"),
+        ("Aram Sido", ["a Kurdish activist"], [], "monitor_ngo:monitor"),
+        ("Environment Protection Agency", [], [], "government_official:government"),
+        ("the regulator", [], ["the regulator"], "government_official:government"),
+        ("Brandt Polymers", ["a chemicals company"], [], "other:company_or_expert"),
+        ("Tom Ellery", ["counter-terror expert"], [], "other:company_or_expert"),
+        ("Labour Court of Verrano", [], [], "court_legal:court"),
+        ("the ruling", [], ["the ruling"], "document_statement:document"),
+        ("Syrian Observatory for Human Rights", [], [], "monitor_ngo:monitor"),
+        ("a senior official", [], ["A senior official, who asked not to be named,"],
+         "anonymous_official:anonymous"),
+        ("Turkish officials", [], ["Turkish officials"], "government_official:government"),
+        ("Nura Sheikho", ["a 41-year-old teacher who fled the town"], [],
+         "local_residents:residents"),
+        ("Polat Can", ["a spokesman for the SDF"], [], "armed_group_spokesperson:armed_group"),
+        ("Samir Haddad", [], [], "other:default_other"),
+    ],
+)  # fmt: skip
+def test_source_types_and_their_reasons(name, described, phrases, expected) -> None:
+    kind, reason = source_type(Evidence(name, phrases, described, named=name[:1].isupper()))
+    assert kind == expected.split(":")[0]
+    key = expected.split(":")[1]
+    assert reason.startswith((f"lexicon:{kind}", key)) or reason == key
+    if reason.startswith("lexicon:"):
+        rules = {r.get("key"): r for r in lexicon()["source_type"]["rules"]}
+        assert reason.split(":")[2] in {fold(w) for w in rules[key]["words"]}

@@ -245,6 +245,13 @@ class SourceRow(TypedDict):
     doc_id: DocId
     source: Annotated[str, "canonical name of the source"]
     source_type: SourceType
+    type_reason: Annotated[
+        str,
+        "the evidence that decided the type: `lexicon:TYPE:WORD` (a word of the type's rule in"
+        " attribution.toml, in the source's name, phrases or descriptions), `anonymous:WHY`,"
+        " `armed_group:GROUP:ROLE`, `embedded_post`, `handle`, `gpe_state`, `age` or"
+        " `default_other`",
+    ]
     cue: Annotated[str, "the attribution cue, lower case"]
     n: Annotated[int, "times the source is used with that cue"]
 

@@ -207,13 +207,21 @@ class Context:
             if not plural and w in lex["person_nouns"]
         ]
         want = "f" if pronoun in {"she", "her"} else "m"
-        fits = [(pos, s) for pos, s in people if pos < at and self.gender(s) in {None, want}]
+        fits = [
+            (pos, s)
+            for pos, s in people
+            if pos < at and self.gender(s) in {None, want} and not self._organisation_part(s)
+        ]
         # the latest person reported as speaking ("Finch said he …")
         for pos, token in reversed(self.reporters):
             if pos >= at or not self.personal(token) or token.pos_ == "PRON" or _plural(token):
                 continue
             name = self._name_of(token, pos - token.idx)
-            if name != UNATTRIBUTED and self.gender(name) in {None, want}:
+            if (
+                name != UNATTRIBUTED
+                and self.gender(name) in {None, want}
+                and not self._organisation_part(name)
+            ):
                 fits.append((pos, name))
                 break
         latest = max(fits, default=None)
@@ -221,6 +229,15 @@ class Context:
             return UNATTRIBUTED
         self.genders.setdefault(latest[1], []).append(want)
         return latest[1]
+
+    def _organisation_part(self, name: str) -> bool:
+        """A name the tagger took for a person that opens an organisation the article names
+        ("Chamber warns" in a headline, of "the Chamber of Commerce"): no "he" or "she"."""
+        words = fold(name).split()
+        return any(
+            fold(org).removeprefix("the ").split()[: len(words)] == words
+            for _, org in self.organisations
+        )
 
     def _titled(self, head: Token, at: int) -> str | None:
         """"The minister" is the person last named with that title ("Transport Minister
