@@ -4,7 +4,7 @@ PY := .venv/bin/python
 STAMP := .venv/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help all setup data notebooks report test bench lint lock clean
+.PHONY: help all setup data notebooks report test bench bench-extraction lint lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ test: setup ## every test and strict nbval on every notebook, on two processes
 
 bench: setup ## throughput and memory on synthetic corpora (0.25, 1 and 4 M words; ~25 min)
 	$(PY) -m helpers bench --words 250000 1000000 4000000 -j 2 --csv bench.csv
+
+bench-extraction: setup ## article-text F1 on the real pages of ../shared/benchmarks/extraction (HTML and copied text)
+	$(PY) ../shared/benchmarks/extraction/score.py --variants html,text
 
 lint: setup ## ruff over the package, tests and notebooks
 	$(PY) -m ruff check src tests notebooks
