@@ -1,9 +1,10 @@
 """Per-document results cached by the raw file's sha256 and the pipeline version.
 
 The version is a hash of everything that shapes a document's results: the package's code,
-its data files (lexicons, patterns), and the spaCy, model and trafilatura versions. Change
-any of them and every document is processed again; change nothing and a rebuild reads the
-cache. A stamp of the whole input lets an unchanged rebuild stop before loading anything heavy.
+its data files (lexicons, patterns), and the spaCy, model, trafilatura and py3langid
+versions. Change any of them and every document is processed again; change nothing and a
+rebuild reads the cache. A stamp of the whole input lets an unchanged rebuild stop before
+loading anything heavy.
 """
 
 from __future__ import annotations
