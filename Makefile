@@ -4,7 +4,7 @@ PY := .venv/bin/python
 STAMP := .venv/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help all setup data notebooks report test bench bench-extraction lint lock clean
+.PHONY: help all setup data notebooks report test bench bench-extraction bench-devset lint lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -38,8 +38,11 @@ bench: setup ## throughput and memory on synthetic corpora (0.25, 1 and 4 M word
 bench-extraction: setup ## article-text F1 on the real pages of ../shared/benchmarks/extraction (HTML and copied text)
 	$(PY) ../shared/benchmarks/extraction/score.py --variants html,text
 
+bench-devset: setup ## scores on ../shared/devset with 95 % bootstrap intervals -> data/evaluation/devset.csv
+	$(PY) benchmarks/devset.py
+
 lint: setup ## ruff over the package, tests and notebooks
-	$(PY) -m ruff check src tests notebooks
+	$(PY) -m ruff check src tests notebooks benchmarks
 
 lock: setup ## re-resolve requirements.lock from pyproject.toml
 	$(PY) -m uv pip compile --quiet pyproject.toml --extra dev --python-version 3.11 -o requirements.lock

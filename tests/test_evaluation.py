@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.analysis.evaluation import body_lines, entity_counts, evaluate, quotes, sources
+from helpers.analysis.evaluation import (
+    body_lines,
+    bootstrap,
+    document_counts,
+    entity_counts,
+    evaluate,
+    quotes,
+    sources,
+)
 from helpers.analysis.tables import load_tables
 
 
@@ -110,3 +118,50 @@ def test_a_corpus_the_annotation_does_not_belong_to_is_not_scored() -> None:
     summary, misses = evaluate(other)
     assert summary.empty and all(m.empty for m in misses.values())
     assert len(evaluate(tables)[0]) > 0  # the seeds themselves are scored
+
+
+def _counts(rows: list[tuple]) -> pd.DataFrame:
+    columns = ["doc_id", "task", "tp", "fp", "fn", "right", "n", "measure"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def test_bootstrap_pools_counts_and_brackets_the_score() -> None:
+    counts = _counts(
+        [
+            ("a", "quotes", 3, 1, 0, 0, 4, "F1"),
+            ("b", "quotes", 1, 0, 2, 0, 3, "F1"),
+            ("a", "speaker", 0, 0, 0, 3, 3, "accuracy"),
+            ("b", "speaker", 0, 0, 0, 0, 1, "accuracy"),
+        ]
+    )
+    out = bootstrap(counts, replicates=400).set_index("task")
+    assert out.loc["quotes", "score"] == 2 * 4 / (2 * 4 + 1 + 2)  # pooled, not averaged
+    assert out.loc["speaker", "score"] == 3 / 4
+    # every draw is some mix of the two articles: its F1 lies between theirs alone
+    assert 2 / 4 <= out.loc["quotes", "low"] < out.loc["quotes", "score"]
+    assert out.loc["quotes", "score"] < out.loc["quotes", "high"] <= 6 / 7
+    assert (out["articles"] == 2).all()
+    assert bootstrap(counts, replicates=400).equals(bootstrap(counts, replicates=400))
+    assert bootstrap(counts.iloc[0:0]).empty
+
+
+def test_a_perfect_article_set_has_no_spread_and_an_error_widens_it() -> None:
+    perfect = _counts([(d, "quotes", 5, 0, 0, 0, 5, "F1") for d in "abcd"])
+    out = bootstrap(perfect).iloc[0]
+    assert out["score"] == out["low"] == out["high"] == 1.0
+    flawed = _counts([*perfect.itertuples(index=False), ("e", "quotes", 1, 4, 4, 0, 5, "F1")])
+    assert bootstrap(flawed).iloc[0]["low"] < 0.9
+
+
+def test_document_counts_add_up_to_the_corpus_scores(seed_tables) -> None:
+    summary, _ = evaluate(seed_tables)
+    counts = document_counts(seed_tables)
+    assert counts["doc_id"].nunique() == len(seed_tables["articles"])
+    for r in summary[summary["f1"].notna()].itertuples():
+        mine = counts[counts["task"] == r.task][["tp", "fp", "fn"]].sum()
+        assert (mine["tp"], mine["fp"], mine["fn"]) == (r.tp, r.fp, r.fn)
+    pooled = bootstrap(counts).set_index("task")["score"]
+    for r in summary[summary["f1"].isna()].itertuples():
+        assert round(pooled[r.task], 3) == r.accuracy
+    typed = summary.set_index("task").loc["sources", "accuracy"]
+    assert round(pooled["source type"], 3) == typed

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from helpers.paths import DATA_DIR, RAW_DIR
@@ -282,12 +283,18 @@ def annotated_documents(articles: pd.DataFrame, files: pd.DataFrame) -> list[str
 
 
 def evaluate(
-    tables: dict[str, pd.DataFrame], folder: Path = ANNOTATION_DIR, raw_dir: Path = RAW_DIR
+    tables: dict[str, pd.DataFrame],
+    folder: Path = ANNOTATION_DIR,
+    raw_dir: Path = RAW_DIR,
+    only: list[str] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     """Every score in one table, and the disagreements per task, over the documents the
-    annotation belongs to (``annotated_documents``); no rows when there are none."""
+    annotation belongs to (``annotated_documents``), or those of them in ``only``; no rows
+    when there are none."""
     gold = read_annotations(folder)
     docs = annotated_documents(tables["articles"], gold["files"])
+    if only is not None:
+        docs = [d for d in docs if d in only]
     if not docs:
         return pd.DataFrame(columns=SCORE_COLUMNS), {task: pd.DataFrame() for task in TASKS}
     gold = {name: table[table["doc_id"].isin(docs)] for name, table in gold.items()}
@@ -304,3 +311,73 @@ def evaluate(
         "sources": source_misses,
     }
     return summary.reindex(columns=SCORE_COLUMNS), misses
+
+
+def document_counts(
+    tables: dict[str, pd.DataFrame], folder: Path = ANNOTATION_DIR, raw_dir: Path = RAW_DIR
+) -> pd.DataFrame:
+    """Each annotated document's counts per task (true and false positives and negatives,
+    or right answers out of ``n``): the units a bootstrap over articles resamples."""
+    gold = read_annotations(folder)
+    rows = []
+    for doc in annotated_documents(tables["articles"], gold["files"]):
+        summary, _ = evaluate(tables, folder, raw_dir, only=[doc])
+        for r in summary.itertuples():
+            zero = {"doc_id": doc, "tp": 0, "fp": 0, "fn": 0, "right": 0}
+            if pd.notna(r.f1):
+                rows.append(
+                    {**zero, "task": r.task, "tp": r.tp, "fp": r.fp, "fn": r.fn, "n": r.n}
+                    | {"measure": "F1"}
+                )
+            if pd.notna(r.accuracy):
+                # a source's type is scored over the sources found; accuracies are rounded
+                # to 3 places, and a count below 500 survives it
+                n = r.tp if pd.notna(r.f1) else r.n
+                task = "source type" if pd.notna(r.f1) else r.task
+                rows.append(
+                    {**zero, "task": task, "right": round(r.accuracy * n), "n": n}
+                    | {"measure": "accuracy"}
+                )
+    columns = ["doc_id", "task", "tp", "fp", "fn", "right", "n", "measure"]
+    return pd.DataFrame(rows, columns=columns).astype(
+        {c: int for c in ("tp", "fp", "fn", "right", "n")}
+    )
+
+
+def _scores(total: np.ndarray, is_f1: np.ndarray) -> np.ndarray:
+    """F1 or share right from summed counts (last axis: tp, fp, fn, right, n)."""
+    tp, fp, fn, right, n = np.moveaxis(total, -1, 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(is_f1, 2 * tp / (2 * tp + fp + fn), right / n)
+
+
+def bootstrap(
+    counts: pd.DataFrame, replicates: int = 2000, level: float = 0.95, seed: int = 0
+) -> pd.DataFrame:
+    """Each task's score with a percentile bootstrap interval over articles: articles are
+    drawn with replacement and the score recomputed from their summed counts, so an
+    interval says how much the figure would move on another sample of such articles."""
+    columns = ["task", "measure", "score", "low", "high", "articles"]
+    if counts.empty:
+        return pd.DataFrame(columns=columns)
+    tasks = list(dict.fromkeys(counts["task"]))
+    docs = list(dict.fromkeys(counts["doc_id"]))
+    array = np.zeros((len(docs), len(tasks), 5))
+    rows = zip(counts["doc_id"].map(docs.index), counts["task"].map(tasks.index), strict=True)
+    array[tuple(np.array(list(rows)).T)] = counts[["tp", "fp", "fn", "right", "n"]].to_numpy()
+    measure = counts.groupby("task", sort=False)["measure"].first().reindex(tasks)
+    is_f1 = (measure == "F1").to_numpy()
+    draws = np.random.default_rng(seed).integers(0, len(docs), size=(replicates, len(docs)))
+    spread = _scores(array[draws].sum(axis=1), is_f1)
+    tail = (1 - level) / 2
+    return pd.DataFrame(
+        {
+            "task": tasks,
+            "measure": measure.to_numpy(),
+            "score": _scores(array.sum(axis=0), is_f1),
+            "low": np.nanquantile(spread, tail, axis=0),
+            "high": np.nanquantile(spread, 1 - tail, axis=0),
+            "articles": len(docs),
+        },
+        columns=columns,
+    )
