@@ -115,3 +115,18 @@ def test_language_is_not_the_state() -> None:
 def test_no_entity_crosses_a_block() -> None:
     doc = get_nlp()("Kobane\n\nTurkey")
     assert all("\n" not in e.text for e in doc.ents)
+
+
+def test_a_shouted_question_opening_prose_keeps_is_as_the_verb() -> None:
+    # the block is mostly ordinary prose, the first sentence is set in capitals
+    found = mentions(
+        "IS THIS THE SMUGGLERS’ ROAD INTO TURKEY? Drivers say the convoys cross every night "
+        "and nobody at the border asks where the cargo comes from."
+    )
+    assert [m[1] for m in found] == ["Turkey"]
+
+
+def test_a_wire_dateline_place_is_no_mention() -> None:
+    found = mentions("ANKARA (Harbour Wire) — Turkish officials said Ankara welcomed the talks.")
+    assert [(m[0], m[2]) for m in found] == [("Turkish", "adjective"), ("Ankara", "metonym")]
+    assert mentions("Ankara said on Monday it would reply.")[0][0] == "Ankara"  # no dateline

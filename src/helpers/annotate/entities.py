@@ -4,7 +4,8 @@ The ruler runs before the statistical NER, so alias matches win and NER fills in
 ``entity_rules`` then removes matches that only look like an entity: "IS"/"US" as a verb or
 pronoun in all-capitals text, names inside an embedded post's account line ("— Turkey
 Untold (@TurkeyUntold) …"); it relabels a capital used as the city ("in Ankara") and a
-language ("spoke in Turkish").
+language ("spoke in Turkish"). A wire dateline's place ("ANKARA (Agency) —") is no
+mention.
 """
 
 from __future__ import annotations
@@ -84,8 +85,10 @@ def ruler_patterns(nlp: Language) -> list[dict]:
     return patterns
 
 
-def _caps_context(doc: Doc) -> bool:
-    letters = [t.text for t in doc if t.is_alpha and len(t.text) > 1]
+def _caps_context(span: Span) -> bool:
+    """Text set in capitals, judged by the sentence: a shouted headline ("IS THIS …?")
+    can open a block of ordinary prose."""
+    letters = [t.text for t in span if t.is_alpha and len(t.text) > 1]
     return len(letters) >= 3 and sum(w.isupper() for w in letters) / len(letters) >= 0.6
 
 
@@ -94,6 +97,19 @@ def _keep_in_caps(span: Span) -> bool:
     before = doc[span.start - 1].text.upper() if span.start > 0 else ""
     after = doc[span.end].text.upper() if span.end < len(doc) else ""
     return before in r["caps_group_before"] or after in r["caps_group_after"]
+
+
+DASHES = {"-", "--", "–", "—"}
+
+
+def dateline_end(sent: Span) -> int:
+    """The token index where a wire dateline opening a sentence ends ("PORTVALE (Coast
+    Wire) —"), else -1: an all-capitals proper noun first, a dash within a dozen tokens."""
+    first = sent[0]
+    if not (first.is_upper and len(first) > 1 and first.pos_ == "PROPN"):
+        return -1
+    dash = next((t for t in sent[:12] if t.text in DASHES), None)
+    return dash.i if dash is not None else -1
 
 
 def _modifies_noun(span: Span) -> bool:
@@ -105,13 +121,15 @@ def _modifies_noun(span: Span) -> bool:
 def entity_rules(doc: Doc) -> Doc:
     """Drop alias matches that only look like the entity; relabel cities and languages."""
     r = rules()
-    caps = _caps_context(doc)
     account = POST_ATTRIBUTION.match(doc.text)
+    dateline = dateline_end(next(doc.sents)) if len(doc) else -1
     ents = []
     for ent in doc.ents:
         if account and ent.start_char < account.end("name"):
             continue  # an account's display name, not a mention
-        if caps and ent.text in r["caps_ambiguous"] and not _keep_in_caps(ent):
+        if ent.end <= dateline:
+            continue  # the dateline's place says where the copy was filed, not who acts
+        if ent.text in r["caps_ambiguous"] and _caps_context(ent.sent) and not _keep_in_caps(ent):
             continue
         before = doc[ent.start - 1].lower_ if ent.start > 0 else ""
         if ent.text in r["metonym_cities"] and before in r["city_before"]:
