@@ -189,6 +189,40 @@ Later Ayşe climbed the hill again. “Every day there is more smoke,” Ayşe s
 """
 
 
+PAGE_K = """Families still wait for the flood fund
+
+Mayor Tom Ferrer told the Echo that the city had been ready to pay out since November.
+
+“We are not sitting on anyone’s money.”
+
+Asked what she had received so far, Margaret Doyle answered in one word.
+
+“Nothing.”
+
+I asked the mayor’s office when the money would arrive. The reply came back within a minute.
+
+“Not this month.”
+
+“Every family on this estate was promised help by Christmas.” That warning came from Rose \
+May, who runs the Flood Recovery Alliance.
+
+‘We were watching the water rise for an hour before anyone came.’ That was Maureen Pask, \
+who has lived on the lane for thirty years.
+
+She went on: ‘We have done the leaflets. We have the bag by the door, like they tell you.
+
+‘My husband carried the dog upstairs. I do not blame anyone but the council.’
+
+“Every family on this estate was promised help”
+
+Rose May spoke to us on Friday.
+
+RM: The council has had the money since March. It is sitting in an account somewhere.
+
+“It is sitting in an account somewhere.”
+"""
+
+
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
     raw = tmp_path_factory.mktemp("raw")
@@ -201,9 +235,11 @@ def tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
     (raw / "g.txt").write_text(PAGE_G, encoding="utf-8")
     (raw / "h.txt").write_text(PAGE_H, encoding="utf-8")
     (raw / "i.txt").write_text(PAGE_I, encoding="utf-8")
+    (raw / "k.txt").write_text(PAGE_K, encoding="utf-8")
     (raw / "manifest.csv").write_text(
         "file,outlet\na.txt,Relay Daily\nb.txt,Blog B\nc.txt,Wire C\nd.txt,Agency D\n"
         "e.txt,Daily E\nf.txt,Weekly F\ng.txt,Hearing G\nh.txt,Wire H\ni.txt,Border I\n"
+        "k.txt,Flood K\n"
     )
     return build(raw, tmp_path_factory.mktemp("out"), progress=False)
 
@@ -418,6 +454,33 @@ def test_a_name_in_a_post_modifier_is_not_the_speaker() -> None:
         assert speaker_phrase(subject_of(verb))[0] == name, text
     ctx = Context(persons=[(0, "Ali Aksoy")])
     assert ctx.resolve("The lawyer", None, 10, "The lawyer for Ali Aksoy") == "The lawyer"
+
+
+def test_a_quoted_paragraph_without_a_cue_is_spoken_by_the_paragraph_before(tables) -> None:
+    assert quote(tables, "k", "We are not sitting")["speaker"] == "Tom Ferrer"
+    assert quote(tables, "k", "Nothing")["speaker"] == "Margaret Doyle"  # answered in a word
+    # the author asked someone: the one asked answers, not the author
+    assert quote(tables, "k", "Not this month")["speaker"] == "the mayor’s office"
+
+
+def test_a_sentence_pointing_back_at_a_quote_names_its_speaker(tables) -> None:
+    assert quote(tables, "k", "Every family on this estate was promised help by")["speaker"] == (
+        "Rose May"  # That warning came from Rose May
+    )
+    assert quote(tables, "k", "We were watching")["speaker"] == "Maureen Pask"  # That was X
+
+
+def test_a_single_quote_left_open_runs_into_the_next_paragraph(tables) -> None:
+    for start in ("We have done the leaflets", "My husband carried"):  # She went on: ‘…
+        assert quote(tables, "k", start)["speaker"] == "Maureen Pask"
+
+
+def test_a_pull_quote_is_spoken_by_whoever_said_its_words(tables) -> None:
+    q = tables["quotes"]
+    pull = q[(q["doc_id"] == "k") & (q["text"] == "Every family on this estate was promised help")]
+    assert pull["speaker"].tolist() == ["Rose May"]  # not the quote before it
+    # an interview answer labelled with the speaker's initials ("RM: …")
+    assert quote(tables, "k", "It is sitting")["speaker"] == "Rose May"
 
 
 def test_embedded_post_is_a_tweet_by_its_account(tables) -> None:

@@ -46,6 +46,7 @@ class Attribution:
     phrase: str = ""  # the whole subject phrase ("Celen's lawyer, Ali Aksoy")
     cue_at: int = -1  # article offset of the cue word
     inherited: bool = False  # taken from the quote before, not from a cue of its own
+    guessed: bool = False  # read from the sentences around, with no cue of the quote's own
 
 
 @dataclass

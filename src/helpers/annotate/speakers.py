@@ -67,6 +67,10 @@ def is_cue(token: Token) -> bool:
     particle = lex["particle_verbs"].get(lemma)
     if particle and not any(c.dep_ == "prt" and c.lower_ == particle for c in token.children):
         return False
+    if lemma in lex["colon_verbs"]:  # "She went on: ‘…", not "would go on “until …”"
+        last = max([token.i, *(c.i for c in token.children if c.dep_ == "prt")])
+        follows = token.doc[last + 1].text if last + 1 < len(token.doc) else ""
+        return follows == ":"
     if lemma in lex["silent_cues"] and (
         any(c.dep_ == "neg" for c in token.children)
         or (token.dep_ == "xcomp" and token.head.lemma_.lower() in lex["refusal_verbs"])
