@@ -223,6 +223,32 @@ RM: The council has had the money since March. It is sitting in an account somew
 """
 
 
+PAGE_L = """Refugees reach the border town
+
+A man in his fifties who had carried his mother for the last stretch sat on the kerb. \
+“They came with tanks and heavy guns,” he said.
+
+He gave his name as Hamza Berzani, a farmer from a village west of the town.
+
+“We left everything behind us in the village,” he said.
+
+A former fighter told the paper he had crossed the border twice. “Write it. My name is \
+Rênas Demir,” he said.
+
+A man who has worked night shifts at the plant told me the tank had been leaking for \
+weeks. “Everybody on nights knew about it,” he said. His first name is Rob.
+
+A nurse who worked at a state hospital says the patients came at night. “We were told not \
+to ask questions,” she said.
+
+She agreed to be identified after leaving her job. Gülsüm Aydın, 34, spent six years in \
+the emergency department.
+
+One of the defendants, a sergeant, wept as he addressed the judges. “I did my duty,” he \
+said. His lawyer later identified him as Sergeant Mustafa Kaya.
+"""
+
+
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
     raw = tmp_path_factory.mktemp("raw")
@@ -236,10 +262,11 @@ def tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
     (raw / "h.txt").write_text(PAGE_H, encoding="utf-8")
     (raw / "i.txt").write_text(PAGE_I, encoding="utf-8")
     (raw / "k.txt").write_text(PAGE_K, encoding="utf-8")
+    (raw / "l.txt").write_text(PAGE_L, encoding="utf-8")
     (raw / "manifest.csv").write_text(
         "file,outlet\na.txt,Relay Daily\nb.txt,Blog B\nc.txt,Wire C\nd.txt,Agency D\n"
         "e.txt,Daily E\nf.txt,Weekly F\ng.txt,Hearing G\nh.txt,Wire H\ni.txt,Border I\n"
-        "k.txt,Flood K\n"
+        "k.txt,Flood K\nl.txt,Border L\n"
     )
     return build(raw, tmp_path_factory.mktemp("out"), progress=False)
 
@@ -481,6 +508,20 @@ def test_a_pull_quote_is_spoken_by_whoever_said_its_words(tables) -> None:
     assert pull["speaker"].tolist() == ["Rose May"]  # not the quote before it
     # an interview answer labelled with the speaker's initials ("RM: …")
     assert quote(tables, "k", "It is sitting")["speaker"] == "Rose May"
+
+
+def test_a_described_speaker_named_later_is_that_name_before_and_after(tables) -> None:
+    expected = {
+        "They came with tanks": "Hamza Berzani",  # He gave his name as …, after the quote
+        "We left everything": "Hamza Berzani",
+        "Write it": "Rênas Demir",  # “My name is …” in the speaker's own words
+        "Everybody on nights": "Rob",  # His first name is Rob.
+        "We were told not to ask": "Gülsüm Aydın",  # She agreed to be identified. X, 34, …
+        "I did my duty": "Mustafa Kaya",  # one of the defendants, identified him as Sergeant …
+    }
+    for start, name in expected.items():
+        assert quote(tables, "l", start)["speaker"] == name, start
+    assert "A man in his fifties" not in set(tables["sources"].query("doc_id == 'l'")["source"])
 
 
 def test_embedded_post_is_a_tweet_by_its_account(tables) -> None:

@@ -76,6 +76,8 @@ class Context:
     organisations: list[tuple[int, str]] = field(default_factory=list)
     # evidence of each person's gender: name -> list of "m" / "f"
     genders: dict[str, list[str]] = field(default_factory=dict)
+    # a described speaker the article later names: "A man in his fifties" -> "Hamza Berzani"
+    aliases: dict[str, str] = field(default_factory=dict)
 
     @property
     def person_names(self) -> set[str]:
@@ -90,7 +92,21 @@ class Context:
         wins ("the technician – dubbed “Sherko Omer” – said"); a person's name is the
         article's fullest spelling of it ("Mrs Çelik" is Ayşe Çelik)."""
         found = self._resolve(surface, head, at, phrase)
+        found = self.aliases.get(found, found)
         return self.canonical(found) if found in self.person_names else found
+
+    def name(self, described: str, name: str, at: int, gender: str | None = None) -> None:
+        """The article names the person it described (``described``, a speaker phrase) as
+        ``name`` at offset ``at``: both stand for the name from now on, and before."""
+        words = [w for w in name.split() if fold(w) not in lexicon()["name_titles"]]
+        if not words:
+            return
+        name = " ".join(words)
+        self.persons.append((at, name))
+        if gender:
+            self.genders.setdefault(name, []).append(gender)
+        if described and described != name and described not in self.person_names:
+            self.aliases[described] = self.canonical(name)
 
     def _resolve(self, surface: str, head: Token | None, at: int, phrase: str) -> str:
         lex = lexicon()
@@ -174,6 +190,8 @@ class Context:
         if not words:
             return name
         full = self._full_name(words[-1])
+        if full:
+            full = " ".join(w for w in full.split() if fold(w) not in lexicon()["name_titles"])
         if full and len(full.split()) >= len(words):
             return full
         if len(words) == 1:
@@ -394,6 +412,17 @@ def _personal(token: Token) -> bool:
     return lemma in lex["person_nouns"] or token.pos_ == "PROPN"
 
 
+def _partitive(token: Token) -> Token | None:
+    """The noun of "one of the defendants", "two of them": what the number counts."""
+    if token.pos_ not in {"NUM", "PRON"} and token.lower_ != "one":
+        return None
+    for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"):
+        objs = [g for g in prep.children if g.dep_ == "pobj"]
+        if objs:
+            return objs[0]
+    return None
+
+
 def _has_name(head: Token) -> bool:
     """A description holding a proper name ("the Adana chief prosecutor's office")."""
     return any(t.pos_ == "PROPN" for t in head.subtree if t.i < head.i)
@@ -481,7 +510,10 @@ class BlockDoc:
 
     def quoted(self, token: Token) -> bool:
         """Whether ``token`` lies inside one of the block's quotations."""
-        return any(q.start <= token.idx < q.end for q in self.quote_spans)
+        return self.quoted_at(token.idx)
+
+    def quoted_at(self, char: int) -> bool:
+        return any(q.start <= char < q.end for q in self.quote_spans)
 
     @cached_property
     def text(self) -> str:
@@ -516,12 +548,21 @@ def article_context(mentions: list[dict], blocks: list[BlockDoc]) -> Context:
             words = sentence_words(block.doc, m["start"] - block.start)
             person_words.setdefault(m["entity"], set()).update(words)
     nouns = {*lex["person_nouns"], *lex["body_nouns"]}
-    described = [
-        (block.start + token.idx, fold(token.text), speaker_phrase(token)[0], token.tag_ == "NNS")
-        for block in blocks
-        for token in block.subjects
-        if token.lemma_.lower() in nouns and (not is_definite(token) or is_named(token))
-    ]
+    described = []
+    for block in blocks:
+        for token in block.subjects:
+            # the subject of a main clause or a cue: "He claimed a driver could …" describes
+            # no one the article goes on about
+            head = token.head
+            main = head.dep_ == "ROOT" or (head.dep_ == "conj" and head.head.dep_ == "ROOT")
+            if not (main or is_cue(head)):
+                continue
+            noun = _partitive(token) or token
+            if noun.lemma_.lower() not in nouns or (is_definite(token) and not is_named(token)):
+                continue
+            plural = noun.tag_ == "NNS" if noun is token else token.lower_ != "one"
+            word = fold(noun.text if noun is token or plural else noun.lemma_)  # one defendant
+            described.append((block.start + token.idx, word, speaker_phrase(token)[0], plural))
     for block in blocks:
         for token in block.cues:
             subject = subject_of(token)

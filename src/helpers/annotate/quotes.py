@@ -24,8 +24,11 @@ from helpers.annotate.quote_marks import QuoteSpan
 from helpers.annotate.speakers import (
     cue_in,
     cue_words,
+    is_cue,
     lexicon,
     looks_like_name,
+    naming_ahead_pattern,
+    naming_pattern,
     speaker_phrase,
     speaks,
     subject_of,
@@ -161,9 +164,68 @@ def article_quotes(blocks: list[BlockDoc], ctx: Context) -> list[dict]:
                 waiting = []
             if quote.unclosed and (attr.inherited or not attr.cue):
                 waiting.append(previous)
+        _names_given(block, ctx, [r for r in rows if r["block_id"] == block.block_id])
     rows += _posts(blocks, ctx)
     _repeated_quotes(rows, blocks, ctx, guessed)
+    for row in rows:  # described, then named: "A man in his fifties … gave his name as X"
+        if row["speaker"] in ctx.aliases:
+            row["speaker"] = ctx.resolve(row["speaker"], None, row["start"])
+    ctx.speakers = [(at, ctx.aliases.get(s, s)) for at, s in ctx.speakers]
     return sorted(rows, key=lambda r: r["start"])
+
+
+_PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
+
+
+def _names_given(block: BlockDoc, ctx: Context, rows: list[dict]) -> None:
+    """Names the article gives a person it described: "He gave his name as X", "His first
+    name is X", "Can identified him as X", "she let me print her name: X", a speaker's own
+    "My name is X", and "She agreed to be identified." before the sentence naming her."""
+    text = block.text
+    sents = list(block.doc.sents)
+    for match in naming_pattern().finditer(text):
+        at = match.start()
+        inside = [r for r in rows if r["start"] <= block.start + at < r["end"]]
+        if inside:  # "My name is Rênas Demir": the speaker of the quote
+            if match.group("cue").lower().startswith("my "):
+                ctx.name(inside[0]["speaker"], match.group("name"), block.start + at)
+            continue
+        if block.quoted_at(at):
+            continue
+        _name_pronoun(block, sents, at, match.end("cue"), match.group("name"), ctx)
+    for match in naming_ahead_pattern().finditer(text):
+        here = next((i for i, s in enumerate(sents) if s.start_char <= match.start() < s.end_char))
+        if here + 1 < len(sents):
+            people = [e for e in sents[here + 1].ents if e.label_ == "PERSON"]
+            if people:
+                name = people[0].text
+                _name_pronoun(block, sents, match.start(), match.end(), name, ctx)
+
+
+def _name_pronoun(
+    block: BlockDoc, sents: list[Span], start: int, end: int, name: str, ctx: Context
+) -> None:
+    """Name the person the pronoun before character ``end`` stands for, unless the naming
+    lies inside a speaker's own phrase ("One man, who gave his name as X, said")."""
+    sent = next((s for s in sents if s.start_char <= start < s.end_char), None)
+    if sent is None:
+        return
+    tokens = [t for t in sent if t.idx < end]
+    if any(
+        t.dep_ == "nsubj"
+        and is_cue(t.head)
+        and t.lower_ not in _PRONOUN_GENDER
+        and t.left_edge.idx <= start <= t.right_edge.idx + 1
+        for t in sent
+    ):
+        return
+    pronouns = [t for t in tokens if t.lower_ in _PRONOUN_GENDER]
+    if not pronouns:
+        return
+    gender = _PRONOUN_GENDER[pronouns[-1].lower_]
+    described = ctx.resolve("he" if gender == "m" else "she", None, block.start + pronouns[0].idx)
+    if described != UNATTRIBUTED:
+        ctx.name(described, name, block.start + start, gender)
 
 
 _QA_LABEL = re.compile(r"^(?P<label>[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}):\s+\S")

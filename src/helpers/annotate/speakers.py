@@ -124,7 +124,13 @@ def speaks(verb: Token, subject: Token, quoted: list[Token]) -> bool:
 def naming_pattern() -> re.Pattern:
     cues = "|".join(re.escape(c) for c in lexicon()["naming_cues"])
     name = r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}"
-    return re.compile(rf"\b(?:{cues})\s+[“\"‘']?(?P<name>{name})")
+    return re.compile(rf"\b(?P<cue>(?i:{cues}))\s+[“\"‘']?(?P<name>{name})")
+
+
+@cache
+def naming_ahead_pattern() -> re.Pattern:
+    cues = "|".join(re.escape(c) for c in lexicon()["naming_ahead"])
+    return re.compile(rf"\b(?i:{cues})\b")
 
 
 def is_definite(noun: Token) -> bool:
