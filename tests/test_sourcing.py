@@ -249,6 +249,17 @@ said. His lawyer later identified him as Sergeant Mustafa Kaya.
 """
 
 
+PAGE_M = """Kurdish forces hold the border towns
+
+Baran Can, a spokesman for the SDF, said Kurdish-led forces had beaten back several \
+attacks overnight.
+
+Can said the fighters would defend the border towns “to the end” but urged Washington to act.
+
+“We lost thousands of fighters against Daesh on behalf of the whole world,” he said.
+"""
+
+
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
     raw = tmp_path_factory.mktemp("raw")
@@ -263,10 +274,11 @@ def tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
     (raw / "i.txt").write_text(PAGE_I, encoding="utf-8")
     (raw / "k.txt").write_text(PAGE_K, encoding="utf-8")
     (raw / "l.txt").write_text(PAGE_L, encoding="utf-8")
+    (raw / "m.txt").write_text(PAGE_M, encoding="utf-8")
     (raw / "manifest.csv").write_text(
         "file,outlet\na.txt,Relay Daily\nb.txt,Blog B\nc.txt,Wire C\nd.txt,Agency D\n"
         "e.txt,Daily E\nf.txt,Weekly F\ng.txt,Hearing G\nh.txt,Wire H\ni.txt,Border I\n"
-        "k.txt,Flood K\nl.txt,Border L\n"
+        "k.txt,Flood K\nl.txt,Border L\nm.txt,Wire M\n"
     )
     return build(raw, tmp_path_factory.mktemp("out"), progress=False)
 
@@ -522,6 +534,23 @@ def test_a_described_speaker_named_later_is_that_name_before_and_after(tables) -
     for start, name in expected.items():
         assert quote(tables, "l", start)["speaker"] == name, start
     assert "A man in his fifties" not in set(tables["sources"].query("doc_id == 'l'")["source"])
+
+
+def test_speaker_spans_survive_a_surname_tagged_as_a_verb() -> None:
+    nlp = get_nlp()
+    for text, name in [
+        ("Group spokesman Polat Can said the town had fallen.", "Polat Can"),  # role + name
+        ("Baran Can, a spokesman for the SDF, said forces had held.", "Baran Can"),
+        ("Can said SDF fighters would defend the border.", "Can"),  # "Can" tagged a modal
+        ("“The town is quiet,” said Rami Abdulrahman of the observatory.", "Rami Abdulrahman"),
+    ]:
+        verb = next(t for t in nlp(text) if t.lemma_ == "say")
+        assert speaker_phrase(subject_of(verb))[0] == name, text
+
+
+def test_a_surname_tagged_as_a_verb_is_still_the_person(tables) -> None:
+    for start in ("to the end", "We lost thousands"):
+        assert quote(tables, "m", start)["speaker"] == "Baran Can", start
 
 
 def test_embedded_post_is_a_tweet_by_its_account(tables) -> None:

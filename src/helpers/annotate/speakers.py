@@ -150,8 +150,14 @@ def cue_words(verb: Token) -> str:
 
 def subject_of(verb: Token) -> Token | None:
     """The subject of a cue verb, climbing from "saying …" and "went on to say …"."""
+    inverted = _inverted_name(verb)
+    if inverted is not None:
+        return inverted
     node = verb
     for _ in range(3):
+        surname = _surname_taken_for_a_verb(node)
+        if surname is not None:
+            return surname
         # the subject nearest the verb: "Damascus, SANA – The Ministry affirmed" has two
         subjects = [c for c in node.children if c.dep_ in _SUBJECT_DEPS]
         if subjects:
@@ -181,6 +187,45 @@ def subject_of(verb: Token) -> Token | None:
         and (after.pos_ == "PROPN" or after.lower_ in PERSON_PRONOUNS)
     ):
         return after
+    return None
+
+
+_CLOSING = {"”", '"', "’", "'", "»"}
+
+
+def _inverted_name(verb: Token) -> Token | None:
+    """“…,” said Rami Abdulrahman of …: right after a closing quotation mark, the name
+    after the verb is its subject, whatever the parser attached it to; not "said Hulusi
+    Akar's critics"."""
+    doc = verb.doc
+    if verb.i == 0 or doc[verb.i - 1].text not in _CLOSING or verb.i + 1 >= len(doc):
+        return None
+    end = verb.i + 1
+    while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper():
+        end += 1
+    if end == verb.i + 1 or (end < len(doc) and doc[end].lower_ in {"'s", "’s", "'", "’"}):
+        return None
+    return doc[end - 1]
+
+
+def _surname_taken_for_a_verb(verb: Token) -> Token | None:
+    """"Can said", "Will said": a capitalised modal before a finite verb is a surname, the
+    verb's subject ("Polat Can said" too)."""
+    if verb.tag_ not in {"VBD", "VBZ"}:
+        return None
+    doc = verb.doc
+    for child in verb.children:
+        if (
+            child.dep_ in {"aux", "dep"}
+            and child.tag_ == "MD"
+            and child.text[:1].isupper()
+            and child.i < verb.i
+            and all(t.pos_ == "ADV" for t in doc[child.i + 1 : verb.i])
+        ):
+            before = doc[child.i - 1] if child.i > 0 else None
+            if before is not None and before.pos_ == "PROPN" and before.head == verb:
+                return before  # "Polat Can said": the name's first word is the subject
+            return child
     return None
 
 
@@ -224,6 +269,23 @@ def speaker_phrase(token: Token) -> tuple[str, Token, str]:
         for e in phrase.ents
         if e.label_ == "PERSON" and e.root.dep_ != "poss" and e.root.i not in modifiers
     ]
+    # "Baran Can, a spokesman for the SDF, said": the parser took the apposition for the
+    # subject and left the name opening the sentence aside
+    start = whole.start
+    if not people and start >= 2 and doc[start - 1].text == ",":
+        named = next((e for e in doc.ents if e.label_ == "PERSON" and e.end == start - 1), None)
+        if named is not None and (named.start == named.sent.start or doc[named.start - 1].is_punct):
+            return named.text, named.root, doc[named.start : whole.end].text
+    if not people and token.pos_ == "PROPN" and token.i + 1 < len(doc):
+        surname = doc[token.i + 1]  # "Polat Can said", "Can" tagged a modal verb
+        if surname.tag_ == "MD" and surname.text[:1].isupper() and surname.head == token.head:
+            first = token.i  # the capitalised run up to the surname, not "Group spokesman"
+            while first > token.left_edge.i and doc[first - 1].pos_ == "PROPN":
+                if doc[first - 1].ent_type_ not in {"", "PERSON"}:
+                    break
+                first -= 1
+            run = doc[token.left_edge.i : surname.i + 1]
+            return doc[first : surname.i + 1].text, token, run.text
     if people:
         end = people[-1].end  # NER may stop short: "Polat" of "Polat Can"
         while (
