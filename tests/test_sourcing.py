@@ -260,6 +260,29 @@ Can said the fighters would defend the border towns “to the end” but urged W
 """
 
 
+PAGE_N = """Union leader attacks the reforms
+
+Union president Marek Novak described the proposed reforms as “a licence to casualise the \
+docks”.
+
+The opposition leader called the election “rigged” on Monday.
+
+A group called “Kestrel” claimed the attack.
+
+The report contradicted the city council’s claim that the estate had been “fully cleared” \
+by December.
+
+The pro-government daily Star Haber, quoting an unnamed senior official, branded the \
+pictures “fabricated propaganda” aimed at the country.
+
+More than 4,000 patients were left out of the figures, according to an internal memo seen \
+by the Courier.
+
+The document describes a “holding list” of patients. “These patients should not be \
+reported until a review is done,” the memo says.
+"""
+
+
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
     raw = tmp_path_factory.mktemp("raw")
@@ -275,10 +298,11 @@ def tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
     (raw / "k.txt").write_text(PAGE_K, encoding="utf-8")
     (raw / "l.txt").write_text(PAGE_L, encoding="utf-8")
     (raw / "m.txt").write_text(PAGE_M, encoding="utf-8")
+    (raw / "n.txt").write_text(PAGE_N, encoding="utf-8")
     (raw / "manifest.csv").write_text(
         "file,outlet\na.txt,Relay Daily\nb.txt,Blog B\nc.txt,Wire C\nd.txt,Agency D\n"
         "e.txt,Daily E\nf.txt,Weekly F\ng.txt,Hearing G\nh.txt,Wire H\ni.txt,Border I\n"
-        "k.txt,Flood K\nl.txt,Border L\nm.txt,Wire M\n"
+        "k.txt,Flood K\nl.txt,Border L\nm.txt,Wire M\nn.txt,Union N\n"
     )
     return build(raw, tmp_path_factory.mktemp("out"), progress=False)
 
@@ -551,6 +575,25 @@ def test_speaker_spans_survive_a_surname_tagged_as_a_verb() -> None:
 def test_a_surname_tagged_as_a_verb_is_still_the_person(tables) -> None:
     for start in ("to the end", "We lost thousands"):
         assert quote(tables, "m", start)["speaker"] == "Baran Can", start
+
+
+def test_a_short_partial_quote_of_a_speakers_words_keeps_its_speaker(tables) -> None:
+    rigged = quote(tables, "n", "rigged")  # called the election “rigged”
+    assert (rigged["kind"], rigged["speaker"]) == ("partial", "The opposition leader")
+    assert quote(tables, "n", "a licence to")["speaker"] == "Marek Novak"  # described … as
+    assert quote(tables, "n", "fully cleared")["speaker"] == "the city council"  # X's claim
+    # the outlet quoting someone relays the words: they are the official's
+    assert quote(tables, "n", "fabricated propaganda")["speaker"] == "an unnamed senior official"
+
+
+def test_a_name_no_one_is_reported_to_have_said_is_a_scare_quote(tables) -> None:
+    kestrel = quote(tables, "n", "Kestrel")  # "a group called “Kestrel”"
+    assert (kestrel["kind"], kestrel["speaker"]) == ("scare", "unattributed")
+
+
+def test_the_document_is_the_document_named_before(tables) -> None:
+    assert quote(tables, "n", "holding list")["speaker"] == "an internal memo"
+    assert quote(tables, "n", "These patients")["speaker"] == "the memo"  # issued by no one
 
 
 def test_embedded_post_is_a_tweet_by_its_account(tables) -> None:

@@ -33,6 +33,9 @@ _GROUP_PRONOUNS = {"they", "them"}
 _GOVERNING = "for|of|to|with|by|from|against"  # "the lawyer for X" is not X
 
 
+_GENERIC_DOCUMENTS = {"document", "text", "paper", "file"}
+
+
 UNATTRIBUTED = "unattributed"
 
 
@@ -300,11 +303,19 @@ class Context:
         if not is_definite(noun):
             return None
         lemma = noun.lemma_.lower()
-        for pos, earlier in reversed(self.documents):
-            if pos < at and earlier.lemma_.lower() == lemma:
-                issuer = issuer_of(earlier)
-                if issuer is not None:
-                    return None if _plural(issuer) else self._name_of(issuer, pos - earlier.idx)
+        generic = lemma in _GENERIC_DOCUMENTS  # "The document" is the memo named before
+        earlier = [
+            (pos, t)
+            for pos, t in self.documents
+            if pos < at and (t.lemma_.lower() == lemma or (generic and t.i != noun.i))
+        ]
+        for pos, document in reversed(earlier):
+            issuer = issuer_of(document)
+            if issuer is not None:
+                return None if _plural(issuer) else self._name_of(issuer, pos - document.idx)
+        if earlier:  # named before, by no one: the document itself
+            document = earlier[-1][1]
+            return speaker_phrase(document)[0] if document.lemma_.lower() != lemma else None
         found = self.institution(at)
         return found if found != UNATTRIBUTED else None
 
@@ -329,8 +340,12 @@ class Context:
                     continue
                 return self._name_of(issuer, pos - token.idx)
             name = self._name_of(token, pos - token.idx)
-            if name != UNATTRIBUTED and fold(name) not in _GROUP_PRONOUNS | {"it"}:
-                return name
+            unresolved = fold(name).split()[-1:] == [fold(token.text)] and (
+                token.lemma_.lower() in _document_words()
+            )  # a document no one is named as issuing stands for no institution
+            if unresolved or name == UNATTRIBUTED or fold(name) in _GROUP_PRONOUNS | {"it"}:
+                continue
+            return name
         return UNATTRIBUTED
 
     def _group(self, at: int) -> str | None:

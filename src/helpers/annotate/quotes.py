@@ -353,7 +353,10 @@ def _attribute(
         for sent in window:
             found = cue_in(sent, skip, near, candidates, (quote.start, quote.end), phrases)
             if found:
-                return resolve_cue(found, ctx, block.start)
+                return resolve_cue(_relayed(found), ctx, block.start)
+    owned = _owned_saying(around, quote)
+    if owned:
+        return resolve_cue(owned, ctx, block.start)
     whole = quote.start <= 1 and quote.end >= len(block.text.rstrip(' ”"’')) - 1
     after = blocks[index + 1] if index + 1 < len(blocks) else None
     # the sentence after the quote, or for a paragraph-long quote the next paragraph's
@@ -409,6 +412,34 @@ def _attribute(
             attr.guessed = True
             return attr
     return _headline_speaker(block, quote, ctx)
+
+
+def _relayed(found: tuple[str, Token, int]) -> tuple[str, Token, int]:
+    """"The daily, quoting an unnamed official, branded the pictures “propaganda”": the
+    words are the official's, the outlet relays them."""
+    cue, subject, at = found
+    verb = subject.head
+    for child in [*subject.children, *verb.children]:
+        if child.dep_ in {"acl", "advcl"} and child.lemma_.lower() in lexicon()["relay_verbs"]:
+            objs = [g for g in child.children if g.dep_ == "dobj"]
+            if objs and child.tag_ == "VBG":
+                return cue, objs[0], at
+    return found
+
+
+def _owned_saying(around: list[Span], quote: QuoteSpan) -> tuple[str, Token, int] | None:
+    """"the council's claim that the estate had been “fully cleared”": the possessor of a
+    noun of saying whose clause holds the quote."""
+    nouns = set(lexicon()["saying_nouns"])
+    for sent in around:
+        inside = [t for t in sent if quote.start <= t.idx < quote.end]
+        for token in sent:
+            if token.lemma_.lower() not in nouns or not inside:
+                continue
+            owners = [c for c in token.children if c.dep_ == "poss" and c.pos_ != "PRON"]
+            if owners and all(token in t.ancestors for t in inside):
+                return (token.text, owners[0], owners[0].idx)
+    return None
 
 
 # Nouns for words said, which a sentence after a quote points back with ("That warning

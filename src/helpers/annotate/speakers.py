@@ -62,6 +62,8 @@ def is_cue(token: Token) -> bool:
         return False
     if lemma in lex["document_cues"]:  # "the post read in part:", not "she read the post"
         return _document_speaks(token)
+    if lemma in lex["quote_verbs"] and _governs_a_quotation(token):
+        return True
     if lemma not in lex["speech_verbs"]:
         return False
     particle = lex["particle_verbs"].get(lemma)
@@ -82,6 +84,18 @@ def is_cue(token: Token) -> bool:
     if lemma in lex["clause_verbs"]:  # "maintained that …", not "maintain zones"
         return any(c.dep_ in {"ccomp", "xcomp"} for c in token.children)
     return True
+
+
+_OPENING = {"“", "‘", '"', "'", "«"}
+
+
+def _governs_a_quotation(verb: Token) -> bool:
+    """An active verb with a subject and an object whose clause holds a quotation mark:
+    "called the election “rigged”", "described the reforms as “a licence …”"."""
+    deps = {c.dep_ for c in verb.children}
+    if "nsubj" not in deps or "auxpass" in deps or (verb.tag_ == "VBN" and "aux" not in deps):
+        return False
+    return any(t.text in _OPENING for t in verb.subtree if t.i > verb.i)
 
 
 def _document_speaks(verb: Token) -> bool:
@@ -331,8 +345,8 @@ def _trim(span: Span) -> Span:
         if token.text == "(":
             end = token.i
             break
-    while end > start and doc[end - 1].is_punct:
-        end -= 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in {"'s", "’s"}):
+        end -= 1  # "the council’s claim": the council
     return doc[start:end] if end > start else span
 
 
