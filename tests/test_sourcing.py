@@ -283,6 +283,20 @@ reported until a review is done,” the memo says.
 """
 
 
+PAGE_O = """Hospital denies the nurse's account
+
+A senior official at the ministry, who asked not to be named, said patients were screened \
+by police.
+
+On Wednesday the ministry said an inspection had found “no irregularities in patient \
+registration”.
+
+Two guards at the gate said they had fought in Raqqa and had not been paid for months.
+
+“If the army comes, who will stay here?” one of the two guards asked me.
+"""
+
+
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
     raw = tmp_path_factory.mktemp("raw")
@@ -299,10 +313,12 @@ def tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
     (raw / "l.txt").write_text(PAGE_L, encoding="utf-8")
     (raw / "m.txt").write_text(PAGE_M, encoding="utf-8")
     (raw / "n.txt").write_text(PAGE_N, encoding="utf-8")
+    (raw / "o.txt").write_text(PAGE_O, encoding="utf-8")
     (raw / "manifest.csv").write_text(
         "file,outlet\na.txt,Relay Daily\nb.txt,Blog B\nc.txt,Wire C\nd.txt,Agency D\n"
         "e.txt,Daily E\nf.txt,Weekly F\ng.txt,Hearing G\nh.txt,Wire H\ni.txt,Border I\n"
         "k.txt,Flood K\nl.txt,Border L\nm.txt,Wire M\nn.txt,Union N\n"
+        "o.txt,Health O\n"
     )
     return build(raw, tmp_path_factory.mktemp("out"), progress=False)
 
@@ -594,6 +610,14 @@ def test_a_name_no_one_is_reported_to_have_said_is_a_scare_quote(tables) -> None
 def test_the_document_is_the_document_named_before(tables) -> None:
     assert quote(tables, "n", "holding list")["speaker"] == "an internal memo"
     assert quote(tables, "n", "These patients")["speaker"] == "the memo"  # issued by no one
+
+
+def test_the_ministry_is_not_an_official_at_the_ministry(tables) -> None:
+    assert quote(tables, "o", "no irregularities")["speaker"] == "the ministry"
+
+
+def test_one_of_the_guards_is_one_of_the_guards_described_before(tables) -> None:
+    assert quote(tables, "o", "If the army comes")["speaker"] == "one of the guards"
 
 
 def test_embedded_post_is_a_tweet_by_its_account(tables) -> None:

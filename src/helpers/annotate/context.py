@@ -152,6 +152,14 @@ class Context:
             first = self._first_name(words[0])
             if first:
                 return first
+        counted = _partitive(head) if head is not None else None
+        if counted is not None and is_definite(counted):  # "one of the two guards"
+            group = self._described_group(counted, at)
+            if group:
+                words = group.split()
+                while words and (fold(words[0]) in DETERMINERS or words[0].isdigit()):
+                    words.pop(0)
+                return f"{head.text.lower()} of the {' '.join(words)}"
         definite = (bool(words) and fold(words[0]) == "the") or (
             head is not None and is_definite(head)
         )
@@ -270,6 +278,14 @@ class Context:
             return before[-1][1]
         return None
 
+    def _described_group(self, noun: Token, at: int) -> str | None:
+        """The group described before with the same word ("Two YPG guards at the gate"),
+        which "one of the two guards" is one of."""
+        key = fold(noun.text)
+        groups = [(pos, p) for pos, w, p, plural in self.described if plural and w == key]
+        latest = max(((pos, p) for pos, p in groups if pos < at), default=None)
+        return latest[1] if latest else None
+
     def _first_name(self, first: str) -> str | None:
         matches = {p for p in self.person_names if len(p.split()) > 1 and p.split()[0] == first}
         return next(iter(matches)) if len(matches) == 1 else None
@@ -369,7 +385,9 @@ class Context:
         described with the same word, whichever came later."""
         # the head word as written: "the official" is not "the officials"
         word = re.compile(rf"(?<!\w){re.escape(fold(head.text))}(?!\w)")
-        named = [s for s in earlier if any(word.search(fold(p)) for p in self.phrases.get(s, [s]))]
+        # its head word in the earlier source's name, not in a modifier ("the ministry" is
+        # not "a senior official at the ministry")
+        named = [s for s in earlier if word.search(fold(s))]
         if named:
             return named[0]
         # "the former member" is the person who spoke last and was described with one of
