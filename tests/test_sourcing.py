@@ -157,6 +157,10 @@ It was believed that the convoy had crossed before dawn.
 
 The three ministers issued a joint statement after the talks. The statement said they had \
 “rejected every attempt to divide the region”.
+
+The United Nations said in a statement that aid deliveries had stopped on Monday.
+
+“We cannot reach the camps by road or by air,” the statement said.
 """
 
 
@@ -470,8 +474,9 @@ def test_the_statement_and_it_are_the_institution_that_issued_it(tables) -> None
     for start in ("Priority berthing", "Teams are working"):  # “…,” it added
         assert quote(tables, "h", start)["speaker"] == "Harbour Authority"
     assert quote(tables, "h", "The strike is unlawful")["speaker"] == "the labour court"
-    # a joint statement speaks for no one institution
+    # a joint statement speaks for no one institution; one with a plural name does
     assert quote(tables, "h", "rejected every attempt")["speaker"] == "The statement"
+    assert quote(tables, "h", "We cannot reach")["speaker"] == "United Nations"
 
 
 def test_a_document_introducing_a_blockquote_speaks_for_its_issuer(tables) -> None:
@@ -618,6 +623,16 @@ def test_the_ministry_is_not_an_official_at_the_ministry(tables) -> None:
 
 def test_one_of_the_guards_is_one_of_the_guards_described_before(tables) -> None:
     assert quote(tables, "o", "If the army comes")["speaker"] == "one of the guards"
+
+
+def test_a_long_subject_taken_for_a_clause_is_still_the_subject() -> None:
+    text = (
+        "The Kurdish Democratic Forces (KDF), the coalition led by the Border Defence Units "
+        "(BDU) that has pushed IS out of most of the land it once controlled, said in a "
+        "statement that the men had been freed."
+    )
+    verb = next(t for t in get_nlp()(text) if t.lemma_ == "say")
+    assert speaker_phrase(subject_of(verb))[0] == "The Kurdish Democratic Forces"
 
 
 def test_embedded_post_is_a_tweet_by_its_account(tables) -> None:

@@ -315,7 +315,7 @@ class Context:
         if own is not None:
             # a joint statement ("the three countries issued a joint statement") speaks for
             # no one institution: it stays the statement
-            return None if _plural(own) else self._name_of(own, base)
+            return None if _several(own) else self._name_of(own, base)
         if not is_definite(noun):
             return None
         lemma = noun.lemma_.lower()
@@ -328,7 +328,7 @@ class Context:
         for pos, document in reversed(earlier):
             issuer = issuer_of(document)
             if issuer is not None:
-                return None if _plural(issuer) else self._name_of(issuer, pos - document.idx)
+                return None if _several(issuer) else self._name_of(issuer, pos - document.idx)
         if earlier:  # named before, by no one: the document itself
             document = earlier[-1][1]
             return speaker_phrase(document)[0] if document.lemma_.lower() != lemma else None
@@ -345,7 +345,7 @@ class Context:
             if pos < at
             and (issuer := issuer_of(t)) is not None
             and not _personal(issuer)
-            and not _plural(issuer)
+            and not _several(issuer)
         ]
         for pos, token in sorted(candidates, key=lambda c: c[0], reverse=True):
             if token.lower_ in lexicon()["impersonal_subjects"] or token.pos_ == "PRON":
@@ -459,6 +459,12 @@ def _partitive(token: Token) -> Token | None:
 def _has_name(head: Token) -> bool:
     """A description holding a proper name ("the Adana chief prosecutor's office")."""
     return any(t.pos_ == "PROPN" for t in head.subtree if t.i < head.i)
+
+
+def _several(token: Token) -> bool:
+    """Several issuers ("the three countries", "X and Y"), not one institution with a plural
+    name ("the Syrian Democratic Forces")."""
+    return token.tag_ == "NNS" or any(c.dep_ == "conj" for c in token.children)
 
 
 def _plural(token: Token) -> bool:

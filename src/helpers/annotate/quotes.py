@@ -182,6 +182,9 @@ def _names_given(block: BlockDoc, ctx: Context, rows: list[dict]) -> None:
     name is X", "Can identified him as X", "she let me print her name: X", a speaker's own
     "My name is X", and "She agreed to be identified." before the sentence naming her."""
     text = block.text
+    found = [*naming_pattern().finditer(text), *naming_ahead_pattern().finditer(text)]
+    if not found:
+        return  # most paragraphs name no one: their sentences are not walked
     sents = list(block.doc.sents)
     for match in naming_pattern().finditer(text):
         at = match.start()

@@ -192,6 +192,9 @@ def subject_of(verb: Token) -> Token | None:
         node = node.head
     if verb.dep_ == "acl" and verb.lemma_.lower() in lexicon()["document_cues"]:
         return verb.head  # "The order, issued by X, read in full:"
+    opening = _misparsed_subject(verb)
+    if opening is not None:
+        return opening
     # "…,” reported Newsweek: an inverted subject the parser took for an object.
     after = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
     if (
@@ -220,6 +223,25 @@ def _inverted_name(verb: Token) -> Token | None:
     if end == verb.i + 1 or (end < len(doc) and doc[end].lower_ in {"'s", "’s", "'", "’"}):
         return None
     return doc[end - 1]
+
+
+def _misparsed_subject(verb: Token) -> Token | None:
+    """"The Syrian Democratic Forces (SDF), the alliance led by … that has driven IS from
+    …, said": a long subject the parser took for a clause before the verb; its subject
+    opens the sentence (not a quotation before the verb: "“We won,” said …")."""
+    sent = verb.sent
+    if doc_text(sent.doc, sent.start) in _OPENING:
+        return None
+    for child in verb.children:
+        if child.dep_ in {"ccomp", "advcl"} and child.i < verb.i:
+            subjects = [c for c in child.children if c.dep_ == "nsubj"]
+            if subjects and subjects[0].left_edge.i == sent.start:
+                return subjects[0]
+    return None
+
+
+def doc_text(doc, i: int) -> str:
+    return doc[i].text if 0 <= i < len(doc) else ""
 
 
 def _surname_taken_for_a_verb(verb: Token) -> Token | None:
