@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from spacy.tokens import Doc
 
 from helpers.across.alignment import compare
 from helpers.across.chain import _channel, relay_citations
 from helpers.annotate.context import BlockDoc, Context
 from helpers.annotate.nlp import get_nlp
-from helpers.annotate.speakers import speaker_phrase, speaks, subject_of
+from helpers.annotate.speakers import is_cue, speaker_phrase, speaks, subject_of
 from helpers.build.pipeline import build
 
 PARAGRAPHS_A = [
@@ -633,6 +634,22 @@ def test_a_long_subject_taken_for_a_clause_is_still_the_subject() -> None:
     )
     verb = next(t for t in get_nlp()(text) if t.lemma_ == "say")
     assert speaker_phrase(subject_of(verb))[0] == "The Kurdish Democratic Forces"
+
+
+def test_a_verb_the_tagger_read_as_a_noun_is_still_a_cue() -> None:
+    # "A copy of the order states:", with "states" tagged a plural noun heading the sentence
+    words = ["A", "copy", "of", "the", "order", "states", ":"]
+    doc = Doc(
+        get_nlp().vocab,
+        words=words,
+        pos=["DET", "NOUN", "ADP", "DET", "NOUN", "NOUN", "PUNCT"],
+        tags=["DT", "NN", "IN", "DT", "NN", "NNS", ":"],
+        deps=["det", "nsubj", "prep", "det", "pobj", "ROOT", "punct"],
+        heads=[1, 5, 1, 4, 2, 5, 5],
+        lemmas=["a", "copy", "of", "the", "order", "state", ":"],
+    )
+    assert is_cue(doc[5]) and subject_of(doc[5]).text == "copy"
+    assert not is_cue(Doc(doc.vocab, words=["Trucks"], tags=["NNS"], deps=["ROOT"])[0])
 
 
 def test_embedded_post_is_a_tweet_by_its_account(tables) -> None:

@@ -58,7 +58,7 @@ def lexicon() -> dict:
 def is_cue(token: Token) -> bool:
     lex = lexicon()
     lemma = token.lemma_.lower()
-    if token.pos_ not in {"VERB", "AUX"}:
+    if token.pos_ not in {"VERB", "AUX"} and not _verb_taken_for_a_noun(token):
         return False
     if lemma in lex["document_cues"]:  # "the post read in part:", not "she read the post"
         return _document_speaks(token)
@@ -106,6 +106,17 @@ def _document_speaks(verb: Token) -> bool:
     return any(
         c.dep_ == "nsubj" and (c.lower_ in {"it", "this"} or c.lemma_.lower() in _document_words())
         for c in verb.children
+    )
+
+
+def _verb_taken_for_a_noun(token: Token) -> bool:
+    """"A copy of the order … states:": a sentence's root the tagger read as a plural noun
+    but that has a subject is its verb."""
+    return (
+        token.dep_ == "ROOT"
+        and token.tag_ == "NNS"
+        and token.lower_.endswith("s")
+        and any(c.dep_ == "nsubj" for c in token.children)
     )
 
 
