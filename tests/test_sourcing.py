@@ -162,6 +162,8 @@ The three ministers issued a joint statement after the talks. The statement said
 The United Nations said in a statement that aid deliveries had stopped on Monday.
 
 “We cannot reach the camps by road or by air,” the statement said.
+
+A report from Syria stated that the wells in the region had run “completely dry” by summer.
 """
 
 
@@ -478,6 +480,8 @@ def test_the_statement_and_it_are_the_institution_that_issued_it(tables) -> None
     # a joint statement speaks for no one institution; one with a plural name does
     assert quote(tables, "h", "rejected every attempt")["speaker"] == "The statement"
     assert quote(tables, "h", "We cannot reach")["speaker"] == "United Nations"
+    # a report from a place comes from no issuer: it stays the report
+    assert quote(tables, "h", "completely dry")["speaker"] == "A report from Syria"
 
 
 def test_a_document_introducing_a_blockquote_speaks_for_its_issuer(tables) -> None:

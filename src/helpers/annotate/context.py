@@ -36,6 +36,9 @@ _GOVERNING = "for|of|to|with|by|from|against"  # "the lawyer for X" is not X
 _GENERIC_DOCUMENTS = {"document", "text", "paper", "file"}
 
 
+_PLACES = {"GPE", "LOC", "FAC"}
+
+
 UNATTRIBUTED = "unattributed"
 
 
@@ -492,6 +495,8 @@ def issuer_of(noun: Token) -> Token | None:
             found = child
         elif child.dep_ == "prep" and child.lower_ in {"from", "by"}:
             found = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if found is not None and child.lower_ == "from" and found.ent_type_ in _PLACES:
+                found = None  # "a report from Rojava" comes from a place, not an issuer
         elif child.dep_ == "acl" and child.lemma_.lower() in lex["issue_verbs"]:
             # "the order, issued by X", not "a memo seen by the Courier"
             agents = [g for g in child.children if g.dep_ == "agent"]

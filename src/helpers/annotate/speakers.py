@@ -299,8 +299,8 @@ def speaker_phrase(token: Token) -> tuple[str, Token, str]:
             and any(c.dep_ == "ccomp" for c in child.children)
         ):
             end = min(end, child.left_edge.i)
-    while end > token.i + 1 and doc[end - 1].is_punct:
-        end -= 1
+            while end > token.i + 1 and doc[end - 1].is_punct:
+                end -= 1
     whole = doc[token.left_edge.i : end]
     phrase = _trim(whole)
     # "Akar's critics": a possessor is not the speaker; nor a name in a post-modifier
