@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from spacy.tokens import Doc
 
 from helpers.across.alignment import compare
 from helpers.across.chain import _channel, relay_citations
@@ -13,7 +14,7 @@ from helpers.annotate.context import BlockDoc, Context
 from helpers.annotate.nlp import get_nlp
 from helpers.annotate.source_names import article_aliases
 from helpers.annotate.source_types import Evidence, source_type
-from helpers.annotate.speakers import lexicon, speaker_phrase, speaks, subject_of
+from helpers.annotate.speakers import is_cue, lexicon, speaker_phrase, speaks, subject_of
 from helpers.build.pipeline import build
 from helpers.text import fold
 
@@ -160,6 +161,12 @@ It was believed that the convoy had crossed before dawn.
 
 The three ministers issued a joint statement after the talks. The statement said they had \
 “rejected every attempt to divide the region”.
+
+The United Nations said in a statement that aid deliveries had stopped on Monday.
+
+“We cannot reach the camps by road or by air,” the statement said.
+
+A report from Syria stated that the wells in the region had run “completely dry” by summer.
 """
 
 
@@ -192,6 +199,114 @@ Later Aylin climbed the hill again. “Every day there is more smoke,” Aylin s
 """
 
 
+PAGE_K = """Families still wait for the flood fund
+
+Mayor Tom Ferrer told the Echo that the city had been ready to pay out since November.
+
+“We are not sitting on anyone’s money.”
+
+Asked what she had received so far, Margaret Doyle answered in one word.
+
+“Nothing.”
+
+I asked the mayor’s office when the money would arrive. The reply came back within a minute.
+
+“Not this month.”
+
+“Every family on this estate was promised help by Christmas.” That warning came from Rose \
+May, who runs the Flood Recovery Alliance.
+
+‘We were watching the water rise for an hour before anyone came.’ That was Maureen Pask, \
+who has lived on the lane for thirty years.
+
+She went on: ‘We have done the leaflets. We have the bag by the door, like they tell you.
+
+‘My husband carried the dog upstairs. I do not blame anyone but the council.’
+
+“Every family on this estate was promised help”
+
+Rose May spoke to us on Friday.
+
+RM: The council has had the money since March. It is sitting in an account somewhere.
+
+“It is sitting in an account somewhere.”
+"""
+
+
+PAGE_L = """Refugees reach the border town
+
+A man in his fifties who had carried his mother for the last stretch sat on the kerb. \
+“They came with tanks and heavy guns,” he said.
+
+He gave his name as Hamza Berzani, a farmer from a village west of the town.
+
+“We left everything behind us in the village,” he said.
+
+A former fighter told the paper he had crossed the border twice. “Write it. My name is \
+Rênas Demir,” he said.
+
+A man who has worked night shifts at the plant told me the tank had been leaking for \
+weeks. “Everybody on nights knew about it,” he said. His first name is Rob.
+
+A nurse who worked at a state hospital says the patients came at night. “We were told not \
+to ask questions,” she said.
+
+She agreed to be identified after leaving her job. Gülsüm Aydın, 34, spent six years in \
+the emergency department.
+
+One of the defendants, a sergeant, wept as he addressed the judges. “I did my duty,” he \
+said. His lawyer later identified him as Sergeant Mustafa Kaya.
+"""
+
+
+PAGE_M = """Kurdish forces hold the border towns
+
+Baran Can, a spokesman for the SDF, said Kurdish-led forces had beaten back several \
+attacks overnight.
+
+Can said the fighters would defend the border towns “to the end” but urged Washington to act.
+
+“We lost thousands of fighters against Daesh on behalf of the whole world,” he said.
+"""
+
+
+PAGE_N = """Union leader attacks the reforms
+
+Union president Marek Novak described the proposed reforms as “a licence to casualise the \
+docks”.
+
+The opposition leader called the election “rigged” on Monday.
+
+A group called “Kestrel” claimed the attack.
+
+The report contradicted the city council’s claim that the estate had been “fully cleared” \
+by December.
+
+The pro-government daily Star Haber, quoting an unnamed senior official, branded the \
+pictures “fabricated propaganda” aimed at the country.
+
+More than 4,000 patients were left out of the figures, according to an internal memo seen \
+by the Courier.
+
+The document describes a “holding list” of patients. “These patients should not be \
+reported until a review is done,” the memo says.
+"""
+
+
+PAGE_O = """Hospital denies the nurse's account
+
+A senior official at the ministry, who asked not to be named, said patients were screened \
+by police.
+
+On Wednesday the ministry said an inspection had found “no irregularities in patient \
+registration”.
+
+Two guards at the gate said they had fought in Raqqa and had not been paid for months.
+
+“If the army comes, who will stay here?” one of the two guards asked me.
+"""
+
+
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
     raw = tmp_path_factory.mktemp("raw")
@@ -204,9 +319,16 @@ def tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
     (raw / "g.txt").write_text(PAGE_G, encoding="utf-8")
     (raw / "h.txt").write_text(PAGE_H, encoding="utf-8")
     (raw / "i.txt").write_text(PAGE_I, encoding="utf-8")
+    (raw / "k.txt").write_text(PAGE_K, encoding="utf-8")
+    (raw / "l.txt").write_text(PAGE_L, encoding="utf-8")
+    (raw / "m.txt").write_text(PAGE_M, encoding="utf-8")
+    (raw / "n.txt").write_text(PAGE_N, encoding="utf-8")
+    (raw / "o.txt").write_text(PAGE_O, encoding="utf-8")
     (raw / "manifest.csv").write_text(
         "file,outlet\na.txt,Relay Daily\nb.txt,Blog B\nc.txt,Wire C\nd.txt,Agency D\n"
         "e.txt,Daily E\nf.txt,Weekly F\ng.txt,Hearing G\nh.txt,Wire H\ni.txt,Border I\n"
+        "k.txt,Flood K\nl.txt,Border L\nm.txt,Wire M\nn.txt,Union N\n"
+        "o.txt,Health O\n"
     )
     return build(raw, tmp_path_factory.mktemp("out"), progress=False)
 
@@ -358,8 +480,11 @@ def test_the_statement_and_it_are_the_institution_that_issued_it(tables) -> None
     for start in ("Priority berthing", "Teams are working"):  # “…,” it added
         assert quote(tables, "h", start)["speaker"] == "Harbour Authority"
     assert quote(tables, "h", "The strike is unlawful")["speaker"] == "the labour court"
-    # a joint statement speaks for no one institution
+    # a joint statement speaks for no one institution; one with a plural name does
     assert quote(tables, "h", "rejected every attempt")["speaker"] == "The statement"
+    assert quote(tables, "h", "We cannot reach")["speaker"] == "United Nations"
+    # a report from a place comes from no issuer: it stays the report
+    assert quote(tables, "h", "completely dry")["speaker"] == "A report from Syria"
 
 
 def test_a_document_introducing_a_blockquote_speaks_for_its_issuer(tables) -> None:
@@ -421,6 +546,117 @@ def test_a_name_in_a_post_modifier_is_not_the_speaker() -> None:
         assert speaker_phrase(subject_of(verb))[0] == name, text
     ctx = Context(persons=[(0, "Ali Aksoy")])
     assert ctx.resolve("The lawyer", None, 10, "The lawyer for Ali Aksoy") == "The lawyer"
+
+
+def test_a_quoted_paragraph_without_a_cue_is_spoken_by_the_paragraph_before(tables) -> None:
+    assert quote(tables, "k", "We are not sitting")["speaker"] == "Tom Ferrer"
+    assert quote(tables, "k", "Nothing")["speaker"] == "Margaret Doyle"  # answered in a word
+    # the author asked someone: the one asked answers, not the author
+    assert quote(tables, "k", "Not this month")["speaker"] == "the mayor’s office"
+
+
+def test_a_sentence_pointing_back_at_a_quote_names_its_speaker(tables) -> None:
+    assert quote(tables, "k", "Every family on this estate was promised help by")["speaker"] == (
+        "Rose May"  # That warning came from Rose May
+    )
+    assert quote(tables, "k", "We were watching")["speaker"] == "Maureen Pask"  # That was X
+
+
+def test_a_single_quote_left_open_runs_into_the_next_paragraph(tables) -> None:
+    for start in ("We have done the leaflets", "My husband carried"):  # She went on: ‘…
+        assert quote(tables, "k", start)["speaker"] == "Maureen Pask"
+
+
+def test_a_pull_quote_is_spoken_by_whoever_said_its_words(tables) -> None:
+    q = tables["quotes"]
+    pull = q[(q["doc_id"] == "k") & (q["text"] == "Every family on this estate was promised help")]
+    assert pull["speaker"].tolist() == ["Rose May"]  # not the quote before it
+    # an interview answer labelled with the speaker's initials ("RM: …")
+    assert quote(tables, "k", "It is sitting")["speaker"] == "Rose May"
+
+
+def test_a_described_speaker_named_later_is_that_name_before_and_after(tables) -> None:
+    expected = {
+        "They came with tanks": "Hamza Berzani",  # He gave his name as …, after the quote
+        "We left everything": "Hamza Berzani",
+        "Write it": "Rênas Demir",  # “My name is …” in the speaker's own words
+        "Everybody on nights": "Rob",  # His first name is Rob.
+        "We were told not to ask": "Gülsüm Aydın",  # She agreed to be identified. X, 34, …
+        "I did my duty": "Mustafa Kaya",  # one of the defendants, identified him as Sergeant …
+    }
+    for start, name in expected.items():
+        assert quote(tables, "l", start)["speaker"] == name, start
+    assert "A man in his fifties" not in set(tables["sources"].query("doc_id == 'l'")["source"])
+
+
+def test_speaker_spans_survive_a_surname_tagged_as_a_verb() -> None:
+    nlp = get_nlp()
+    for text, name in [
+        ("Group spokesman Polat Can said the town had fallen.", "Polat Can"),  # role + name
+        ("Baran Can, a spokesman for the SDF, said forces had held.", "Baran Can"),
+        ("Can said SDF fighters would defend the border.", "Can"),  # "Can" tagged a modal
+        ("“The town is quiet,” said Rami Abdulrahman of the observatory.", "Rami Abdulrahman"),
+    ]:
+        verb = next(t for t in nlp(text) if t.lemma_ == "say")
+        assert speaker_phrase(subject_of(verb))[0] == name, text
+
+
+def test_a_surname_tagged_as_a_verb_is_still_the_person(tables) -> None:
+    for start in ("to the end", "We lost thousands"):
+        assert quote(tables, "m", start)["speaker"] == "Baran Can", start
+
+
+def test_a_short_partial_quote_of_a_speakers_words_keeps_its_speaker(tables) -> None:
+    rigged = quote(tables, "n", "rigged")  # called the election “rigged”
+    assert (rigged["kind"], rigged["speaker"]) == ("partial", "The opposition leader")
+    assert quote(tables, "n", "a licence to")["speaker"] == "Marek Novak"  # described … as
+    assert quote(tables, "n", "fully cleared")["speaker"] == "the city council"  # X's claim
+    # the outlet quoting someone relays the words: they are the official's
+    assert quote(tables, "n", "fabricated propaganda")["speaker"] == "an unnamed senior official"
+
+
+def test_a_name_no_one_is_reported_to_have_said_is_a_scare_quote(tables) -> None:
+    kestrel = quote(tables, "n", "Kestrel")  # "a group called “Kestrel”"
+    assert (kestrel["kind"], kestrel["speaker"]) == ("scare", "unattributed")
+
+
+def test_the_document_is_the_document_named_before(tables) -> None:
+    assert quote(tables, "n", "holding list")["speaker"] == "an internal memo"
+    assert quote(tables, "n", "These patients")["speaker"] == "the memo"  # issued by no one
+
+
+def test_the_ministry_is_not_an_official_at_the_ministry(tables) -> None:
+    assert quote(tables, "o", "no irregularities")["speaker"] == "the ministry"
+
+
+def test_one_of_the_guards_is_one_of_the_guards_described_before(tables) -> None:
+    assert quote(tables, "o", "If the army comes")["speaker"] == "one of the guards"
+
+
+def test_a_long_subject_taken_for_a_clause_is_still_the_subject() -> None:
+    text = (
+        "The Kurdish Democratic Forces (KDF), the coalition led by the Border Defence Units "
+        "(BDU) that has pushed IS out of most of the land it once controlled, said in a "
+        "statement that the men had been freed."
+    )
+    verb = next(t for t in get_nlp()(text) if t.lemma_ == "say")
+    assert speaker_phrase(subject_of(verb))[0] == "The Kurdish Democratic Forces"
+
+
+def test_a_verb_the_tagger_read_as_a_noun_is_still_a_cue() -> None:
+    # "A copy of the order states:", with "states" tagged a plural noun heading the sentence
+    words = ["A", "copy", "of", "the", "order", "states", ":"]
+    doc = Doc(
+        get_nlp().vocab,
+        words=words,
+        pos=["DET", "NOUN", "ADP", "DET", "NOUN", "NOUN", "PUNCT"],
+        tags=["DT", "NN", "IN", "DT", "NN", "NNS", ":"],
+        deps=["det", "nsubj", "prep", "det", "pobj", "ROOT", "punct"],
+        heads=[1, 5, 1, 4, 2, 5, 5],
+        lemmas=["a", "copy", "of", "the", "order", "state", ":"],
+    )
+    assert is_cue(doc[5]) and subject_of(doc[5]).text == "copy"
+    assert not is_cue(Doc(doc.vocab, words=["Trucks"], tags=["NNS"], deps=["ROOT"])[0])
 
 
 def test_embedded_post_is_a_tweet_by_its_account(tables) -> None:
