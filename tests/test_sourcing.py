@@ -458,11 +458,30 @@ company said in an email that the hull was intact.
 """
 
 
+PAGE_RELEASE = """Monitor warns of river pollution
+
+Residents say the water smells of chemicals
+
+The Wendle River Watch (WRW) said on Friday that fish had died along a two-mile stretch. The \
+Alliance also published photographs of foam on the weir.
+
+Smoke rises over the plant on Thursday. The company said it was investigating. (Coast Wire \
+Photo/Ana Ruiz)
+
+Anglers were questioned by police, accused of trespassing on the bank.
+
+About the Wendle River Alliance
+
+The Wendle River Alliance is a coalition of 12 angling clubs and residents' groups.
+"""
+
+
 @pytest.fixture(scope="module")
 def sourced(tmp_path_factory) -> pd.DataFrame:
     raw = tmp_path_factory.mktemp("raw")
     pages = {"harbour": PAGE_HARBOUR, "strike": PAGE_STRIKE, "ferry": PAGE_FERRY,
-             "interview": PAGE_INTERVIEW, "salvage": PAGE_SALVAGE}  # fmt: skip
+             "interview": PAGE_INTERVIEW, "salvage": PAGE_SALVAGE,
+             "release": PAGE_RELEASE}  # fmt: skip
     for name, text in pages.items():
         (raw / f"{name}.txt").write_text(text, encoding="utf-8")
     return build(raw, tmp_path_factory.mktemp("out"), progress=False)["sources"]
@@ -548,6 +567,22 @@ def test_the_pages_own_outlet_is_no_source(sourced) -> None:
     assert not interview & {"Coast Review", "CR"}  # the interviewer's labels
 
 
+def test_a_press_release_and_a_caption_give_no_source_of_their_own(sourced) -> None:
+    release = names(sourced, "release")
+    assert not release & {"Alliance", "Wendle River Alliance"}  # "About the … Alliance"
+    assert "The company" not in release  # in a caption: "… (Coast Wire Photo/Ana Ruiz)"
+    assert "Anglers" not in release  # "accused of trespassing": the accused
+
+
+def test_a_headlines_bare_noun_is_the_source_below_or_none(sourced) -> None:
+    release = names(sourced, "release")
+    assert "Monitor" not in release  # singular, and nothing below is a monitor
+    assert "Residents" in release  # a group
+    assert set(row(sourced, "release", "Wendle River Watch (WRW)")["source_type"]) == {
+        "monitor_ngo"
+    }
+
+
 def test_an_interviews_answers_are_the_interviewees(sourced) -> None:
     interview = row(sourced, "interview", "Lena Ostrova")
     assert "interview" in set(interview["cue"])
@@ -601,7 +636,8 @@ def test_a_dateline_is_no_alias() -> None:
         ("Halvorsen Chemicals", ["a chemicals company"], [], "other:company_or_expert"),
         ("Will Bright", ["counter-terror expert"], [], "other:company_or_expert"),
         ("Labour Court of Castellmar", [], [], "court_legal:court"),
-        ("the ruling", [], ["the ruling"], "document_statement:document"),
+        ("the ruling", [], ["the ruling"], "court_legal:court"),
+        ("an internal memo", [], ["an internal memo"], "document_statement:document"),
         ("Syrian Observatory for Human Rights", [], [], "monitor_ngo:monitor"),
         ("a senior official", [], ["A senior official, who asked not to be named,"],
          "anonymous_official:anonymous"),

@@ -126,6 +126,31 @@ class Facts:
         self.media = {name for _, name in ctx.media} | {
             name for name in self.orgs if _is_outlet_name(name, self.described)
         }
+        self.interviews = _interview_labels(self)  # Q&A answers, by interviewee
+
+    def interviewee(self, block: BlockDoc) -> str:
+        """The interviewee whose answer a block is, when the Q&A has two answers or more."""
+        person = _interview_label(block, self)
+        return person if person in {e.source for e in self.interviews} else ""
+
+    def is_own(self, name: str) -> bool:
+        """The page's own outlet, by any of its forms: "Flood Recovery Alliance (FRA)",
+        "FRA", "the Alliance", "Gazette" of "Harbour Gazette"."""
+        if not self.own:
+            return False
+        forms = {fold(name), fold(re.sub(r"^the\s+", "", name, flags=re.I))}
+        forms.add(fold(self.canonical(name)))
+        m = re.match(r"^(.*) \((\w+)\)$", self.canonical(name))
+        if m:
+            forms |= {fold(m.group(1)), fold(m.group(2))}
+        own = set()
+        for o in self.own:
+            own |= {fold(o), fold(self.canonical(o))}
+            mo = re.match(r"^(.*) \((\w+)\)$", self.canonical(o))
+            if mo:
+                own |= {fold(mo.group(1)), fold(mo.group(2))}
+        lasts = {o.split()[-1] for o in own if len(o.split()) > 1}
+        return bool(forms & own) or (len(name.split()) <= 2 and fold(name.split()[-1]) in lasts)
 
     def block_of(self, at: int) -> int:
         return next((b.block_id for b in self.blocks if b.start <= at < b.start + len(b.text)), -1)
@@ -175,10 +200,12 @@ def article_sources(blocks: list[BlockDoc], quotes: list[dict], ctx: Context) ->
               "embed" if q["kind"] == "tweet" else "quote")
         for q in by_cue.values()
     ]  # fmt: skip
-    events += _interview_labels(facts)
+    events += facts.interviews
     for block in facts.blocks:
-        if _interview_label(block, facts):
+        if facts.interviewee(block):
             continue  # an interview's answer: the interviewee's words, like a quotation
+        if _CAPTION_CREDIT.search(block.text):
+            continue  # a photo caption the cleaner kept: "… (Wire Photo/Kerem Uslu)"
         skip = [
             (q["start"] - block.start - 1, q["end"] - block.start + 1)
             for q in quotes
@@ -186,9 +213,10 @@ def article_sources(blocks: list[BlockDoc], quotes: list[dict], ctx: Context) ->
         ]
         for sent in block.doc.sents:
             events += _sentence_sources(sent, skip, ctx, block.start, block.cues, facts)
-    events = _resolve(events, facts, ctx)
+    events = _headline_words(_resolve(events, facts, ctx), facts)
     _merge_short_names(events, facts)
     _merge_descriptions(events, facts)
+    events = [e for e in events if not facts.is_own(e.source)]
     sources = {e.source for e in events}
     shortest = _shortest_forms(sources)
     sentences: dict[str, set[int]] = {}
@@ -219,6 +247,44 @@ def article_sources(blocks: list[BlockDoc], quotes: list[dict], ctx: Context) ->
 
 def _is_person(name: str, facts: Facts) -> bool:
     return name in facts.person_names or any(p.endswith(f" {name}") for p in facts.person_names)
+
+
+_HEADER_ROLES = {"headline", "standfirst", "subheading"}
+
+
+def _headline_words(events: list[Event], facts: Facts) -> list[Event]:
+    """A headline's bare noun ("Monitor releases images", "nurse says") is the source the
+    text below names with the same word; a singular one with none is no source ("Government
+    welcomes ruling"), a plural one is the group it names ("Defendants say")."""
+    roles = {b.block_id: b.role for b in facts.blocks}
+    out = []
+    for i, event in enumerate(events):
+        word = event.source
+        known = word in facts.orgs or word in facts.person_names or word in states()
+        if (
+            roles.get(facts.block_of(event.at)) not in _HEADER_ROLES
+            or len(word.split()) != 1
+            or known
+            or event.how == "embed"
+        ):
+            out.append(event)
+            continue
+        stem = _stem(fold(word))[:5]
+        later = [
+            e.source
+            for e in events[i + 1 :]
+            if roles.get(facts.block_of(e.at)) not in _HEADER_ROLES
+            and any(
+                w.startswith(stem)
+                for t in (e.source, e.phrase, *facts.evidence_for(e.source))
+                for w in re.findall(r"\w+", fold(t))
+            )
+        ]
+        if later:
+            out.append(Event(later[0], event.phrase, event.cue, event.at, event.how))
+        elif word.lower().endswith("s"):
+            out.append(event)  # a group: "Defendants say they were obeying an order"
+    return out
 
 
 def _merge_short_names(events: list[Event], facts: Facts) -> None:
@@ -271,6 +337,10 @@ def _merge_descriptions(events: list[Event], facts: Facts) -> None:
         event.source = mapped.get(event.source, event.source)
 
 
+_CAPTION_CREDIT = re.compile(
+    r"(?:\b(?:Photograph|Photo|Picture|Image)s?\s*:\s*[A-Z][^.]*$"
+    r"|\([^()]*\bPhoto\b[^()]*/[^()]*\)\s*$)"
+)
 _LABEL = re.compile(r"^(?P<label>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3}):\s+\S")
 
 
@@ -291,13 +361,21 @@ def _interview_label(block: BlockDoc, facts: Facts) -> str:
 
 
 def _interview_labels(facts: Facts) -> list[Event]:
-    """One event per interviewee of a Q&A, at its first labelled answer."""
-    out, seen = [], set()
+    """One event per interviewee of a Q&A, at its first labelled answer; an interview has
+    two answers or more ("Verdict: Misleading." once is no interview), and the label whose
+    paragraphs are questions is the interviewer's (the page's own)."""
+    answers: dict[str, list[BlockDoc]] = {}
     for block in facts.blocks:
         person = _interview_label(block, facts)
-        if person and person not in seen:
-            seen.add(person)
-            out.append(Event(person, person, "interview", block.start, "interview"))
+        if person:
+            answers.setdefault(person, []).append(block)
+    out = []
+    for person, blocks in answers.items():
+        questions = sum(b.text.rstrip().endswith("?") for b in blocks)
+        if len(blocks) >= 2 and questions <= len(blocks) / 2:
+            out.append(Event(person, person, "interview", blocks[0].start, "interview"))
+        elif len(blocks) >= 2:
+            facts.own.add(person)  # the interviewer
     return out
 
 
@@ -585,8 +663,12 @@ def _fallback_subject(verb: Token, ctx: Context) -> Token | None:
         and any(c.dep_ == "appos" and head.i < c.i < verb.i for c in head.children)
     ):
         return head  # "The Exchange, a business daily, reported": the parse took it for a clause
+    if verb.tag_ == "VBN" and not any(c.dep_ == "aux" for c in verb.children):
+        return None  # a participle: "the journalists were detained, accused of filming"
     if verb.dep_ == "conj":  # "Omer was transferred …, and describes": the first verb's subject
-        subjects = [c for c in head.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        # not of a participle: "they were detained …, accused of filming" were the accused
+        deps = {"nsubj"} if verb.tag_ == "VBN" else {"nsubj", "nsubjpass"}
+        subjects = [c for c in head.children if c.dep_ in deps]
         return subjects[0] if subjects else None
     if verb.tag_ == "VBG" or verb.dep_ in {"xcomp", "acl", "amod", "relcl", "pcomp"}:
         return None
