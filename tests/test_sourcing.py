@@ -476,12 +476,26 @@ The Wendle River Alliance is a coalition of 12 angling clubs and residents' grou
 """
 
 
+PAGE_DAM = """Dam report sparks row
+
+Photographs of the cracked spillway were later published by an independent newspaper.
+
+Greenland, which regards the dam as unsafe, has asked for an inspection.
+
+According to the operator's own maintenance log, the gates were last tested in 2019.
+
+A man who works at the pumping station said the alarms had failed twice. Officials from the \
+Valley Water Board, which runs the dam, said the claims were exaggerated. He gave his name \
+as Tomas Berg.
+"""
+
+
 @pytest.fixture(scope="module")
 def sourced(tmp_path_factory) -> pd.DataFrame:
     raw = tmp_path_factory.mktemp("raw")
     pages = {"harbour": PAGE_HARBOUR, "strike": PAGE_STRIKE, "ferry": PAGE_FERRY,
              "interview": PAGE_INTERVIEW, "salvage": PAGE_SALVAGE,
-             "release": PAGE_RELEASE}  # fmt: skip
+             "release": PAGE_RELEASE, "dam": PAGE_DAM}  # fmt: skip
     for name, text in pages.items():
         (raw / f"{name}.txt").write_text(text, encoding="utf-8")
     return build(raw, tmp_path_factory.mktemp("out"), progress=False)["sources"]
@@ -581,6 +595,28 @@ def test_a_headlines_bare_noun_is_the_source_below_or_none(sourced) -> None:
     assert set(row(sourced, "release", "Wendle River Watch (WRW)")["source_type"]) == {
         "monitor_ngo"
     }
+
+
+def test_a_passive_agent_and_a_relative_which_are_sources(sourced) -> None:
+    paper = row(sourced, "dam", "an independent newspaper")  # "published by X"
+    assert set(paper[["cue", "source_type"]].itertuples(index=False)) == {
+        ("published", "news_media")
+    }
+    greenland = row(sourced, "dam", "Greenland")  # "Greenland, which regards …": a state
+    assert set(greenland["type_reason"]) == {"gpe_state"}
+
+
+def test_a_document_with_its_owner_is_both(sourced) -> None:
+    log = row(sourced, "dam", "the operator's own maintenance log")
+    assert set(log["source_type"]) == {"document_statement"}
+    assert "the operator" in names(sourced, "dam")
+    assert "Dam" not in names(sourced, "dam")  # "the operator" is no headline word
+
+
+def test_a_name_given_later_goes_to_the_person_not_the_body(sourced) -> None:
+    dam = names(sourced, "dam")
+    assert "Tomas Berg" in dam and "A man who works at the pumping station" not in dam
+    assert "Officials from the Valley Water Board" in dam
 
 
 def test_an_interviews_answers_are_the_interviewees(sourced) -> None:

@@ -28,6 +28,7 @@ class Evidence:
     linked: list[str] = field(default_factory=list)  # descriptions of the bodies it names
     cues: set[str] = field(default_factory=set)
     named: bool = False  # a name, not a description ("Hevin Ose", not "a senior official")
+    label: str = ""  # the entity label the article's parse gives the name (GPE, ORG, …)
 
 
 _POSSESSOR = re.compile(r"(?:^|(?<=\s))[\w.-]+(?:\s[\w.-]+){0,2}['’]s(?=\s|$)")
@@ -163,7 +164,7 @@ def _age(ev: Evidence, heads: list[str], texts: dict) -> tuple[str, str] | None:
 
 
 def _state(ev: Evidence, heads: list[str], texts: dict) -> tuple[str, str] | None:
-    if ev.name in states():
+    if ev.name in states() or ev.label == "GPE":
         return "government_official", "gpe_state"
     return None
 

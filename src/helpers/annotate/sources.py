@@ -152,6 +152,10 @@ class Facts:
         lasts = {o.split()[-1] for o in own if len(o.split()) > 1}
         return bool(forms & own) or (len(name.split()) <= 2 and fold(name.split()[-1]) in lasts)
 
+    def block_of_span(self, span: Span) -> int:
+        """The block a span of one of the article's docs is in."""
+        return next((b.block_id for b in self.blocks if b.doc is span.doc), -1)
+
     def block_of(self, at: int) -> int:
         return next((b.block_id for b in self.blocks if b.start <= at < b.start + len(b.text)), -1)
 
@@ -238,6 +242,7 @@ def article_sources(blocks: list[BlockDoc], quotes: list[dict], ctx: Context) ->
         )
         row["n"] += 1
     for ev in evidence.values():
+        ev.label = facts.orgs.get(ev.name, "")
         ev.described = facts.evidence_for(ev.name)
         ev.linked = _linked(ev, facts, {n for n in evidence if not _is_person(n, facts)})
     for row in table.values():
@@ -304,7 +309,7 @@ def _merge_descriptions(events: list[Event], facts: Facts) -> None:
     """A person described ("a spokesman", "counter-terror expert") is the named person the
     article described with all the same words, the latest one named before it."""
     stop = DETERMINERS | {fold(w) for w in lexicon()["function_words"]} | {"one", "another"}
-    persons = words()["agents"]
+    persons = words()["people"]
     first_at: dict[str, int] = {}
     for event in events:
         first_at.setdefault(event.source, event.at)
@@ -582,7 +587,10 @@ def _subject(verb: Token, ctx: Context) -> tuple[Token | None, str]:
     subject, checked, else the nearest noun chunk before the verb in its clause, else a
     surname right before it ("Can said")."""
     subject = subject_of(verb)
-    if subject is not None and subject.i > verb.i and not _inverted(verb, subject):
+    if subject is not None and subject.lower_ in {"which", "that"} and verb.dep_ == "relcl":
+        subject = verb.head  # "pro-government accounts, which say …"
+    agent = subject is not None and subject.dep_ == "pobj" and subject.head.dep_ == "agent"
+    if subject is not None and subject.i > verb.i and not agent and not _inverted(verb, subject):
         subject = None
     if subject is not None and subject.i <= _dateline_end(verb.sent):
         subject = None  # the dateline's place: "PORTVALE (Coast Wire) — …, residents said"
@@ -941,8 +949,8 @@ def _resolve(events: list[Event], facts: Facts, ctx: Context) -> list[Event]:
                 out.append(Event(author, author, event.cue, event.at, event.how))
                 if kind == "evidence" or _authored_document(event.source):
                     continue
-                if not _is_definite(event.source):
-                    out.append(event)
+                if not _is_definite(event.source) or event.owner:
+                    out.append(event)  # "an internal memo", "the service's own incident log"
                 continue
             if kind == "evidence" or _authored_document(event.source):
                 continue
@@ -995,7 +1003,7 @@ def _trim(source: str) -> str:
     if len(source.split()) <= 4:
         return source
     head = head_phrase(source)
-    return head if head and len(head.split()) >= 2 else source
+    return head if head and (len(head.split()) >= 2 or head[:1].isupper()) else source
 
 
 def _issuer(event: Event, before: list[Event], facts: Facts) -> str:
@@ -1061,7 +1069,19 @@ def _description_name(event: Event, before: list[Event], facts: Facts) -> str:
         # "Kestrel Marine, a Dutch salvage company … The company said": the one described so
         described = [e for e in ents if any(word.search(fold(d)) for d in facts.evidence_for(
             describe(e)["entity"]))]  # fmt: skip
-        orgs = described or [e for e in ents if e.label_ == "ORG"]
+        # else the organisation that spoke last, or the one named last nearby (this
+        # paragraph or the one before, not a headline)
+        spoken = {e.source for e in before}
+        here = facts.block_of(event.at)
+        ids = [b.block_id for b in facts.blocks if b.role not in _HEADER_ROLES]
+        near = set(ids[max(0, ids.index(here) - 1) : ids.index(here) + 1]) if here in ids else set()
+        sent = facts.sentence(event.at)
+        orgs = described or [
+            e
+            for e in ents
+            if (e.label_ == "ORG" or (e.label_ == "FAC" and sent is not None and e.sent == sent))
+            and (describe(e)["entity"] in spoken or facts.block_of_span(e) in near)
+        ]
         if orgs:
             return describe(orgs[-1])["entity"]
     return event.source
@@ -1094,7 +1114,7 @@ def _naming_map(events: list[Event], facts: Facts) -> dict[str, str]:
     sentences = [re.compile(p.format(name=name, title=f"(?:{titles})"), re.I)
                  for p in words_list("name_sentences")]  # fmt: skip
     consent = [re.compile(p, re.I) for p in words_list("naming_consent")]
-    persons = words()["agents"]
+    persons = words()["people"]
     for i, (start, _end, sent) in enumerate(facts.sents):
         text = sent.text
         found = None
