@@ -490,12 +490,26 @@ as Tomas Berg.
 """
 
 
+PAGE_PARTY = """Party leader warns of new offensive
+
+Kurdish officials have accused the army of shelling villages, in a claim that will add to \
+tensions between the two sides.
+
+• Commanders say the front line has held
+
+Asya Demir, co-chair of the Democratic Union Party (PYD), said the offensive would fail.
+
+The Regional Water Authority said reservoirs were full. Regional Water Authority staff later \
+said the dam was safe.
+"""
+
+
 @pytest.fixture(scope="module")
 def sourced(tmp_path_factory) -> pd.DataFrame:
     raw = tmp_path_factory.mktemp("raw")
     pages = {"harbour": PAGE_HARBOUR, "strike": PAGE_STRIKE, "ferry": PAGE_FERRY,
              "interview": PAGE_INTERVIEW, "salvage": PAGE_SALVAGE,
-             "release": PAGE_RELEASE, "dam": PAGE_DAM}  # fmt: skip
+             "release": PAGE_RELEASE, "dam": PAGE_DAM, "party": PAGE_PARTY}  # fmt: skip
     for name, text in pages.items():
         (raw / f"{name}.txt").write_text(text, encoding="utf-8")
     return build(raw, tmp_path_factory.mktemp("out"), progress=False)["sources"]
@@ -617,6 +631,16 @@ def test_a_name_given_later_goes_to_the_person_not_the_body(sourced) -> None:
     dam = names(sourced, "dam")
     assert "Tomas Berg" in dam and "A man who works at the pumping station" not in dam
     assert "Officials from the Valley Water Board" in dam
+
+
+def test_one_name_per_source(sourced) -> None:
+    assert set(row(sourced, "party", "Kurdish officials")["cue"]) == {"accused"}  # no "claim"
+    party = names(sourced, "party")
+    assert "Commanders" in party and "• Commanders" not in party
+    assert "The Regional Water Authority" not in party
+    assert set(row(sourced, "party", "Regional Water Authority")["n"]) == {2}
+    demir = row(sourced, "party", "Asya Demir")  # a party leader speaks for it
+    assert set(demir["type_reason"]) == {"armed_group:pyd:spokesperson"}
 
 
 def test_an_interviews_answers_are_the_interviewees(sourced) -> None:

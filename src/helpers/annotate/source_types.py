@@ -133,7 +133,8 @@ def _armed(ev: Evidence, heads: list[str], texts: dict) -> tuple[str, str] | Non
         group = norm(alias_entities().get(group, group))
     if ev.name in st["armed_groups"] or (group and ev.name.endswith(f"({group.upper()})")):
         return "armed_group_spokesperson", f"armed_group:{group or ev.name}:group"
-    if group and _first_word(own, tuple(st["armed_group_spokesperson"])):
+    speaking = (*st["armed_group_spokesperson"], "co-chair", "chairman", "chairwoman", "leader")
+    if group and _first_word(own, speaking):
         return "armed_group_spokesperson", f"armed_group:{group}:spokesperson"
     members = (*st["armed_group_member"], "guard", "guards", "fighter")
     member = _first_word(own, members)

@@ -15,6 +15,7 @@ acronyms to their long forms, and the page's own outlet is left out.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
@@ -110,6 +111,13 @@ class Facts:
             for e in b.doc.ents
             if e.label_ in {"ORG", "GPE", "NORP", "FAC"}
         }
+        # the label the parse gives a name most often: "Greenland" GPE, not once PERSON
+        counts = Counter(
+            (describe(e)["entity"], e.label_) for b in blocks for e in b.doc.ents
+        ).most_common()
+        self.labels: dict[str, str] = {}
+        for (name, label), _ in counts:
+            self.labels.setdefault(name, label)
         self.own = _own_outlets(blocks)
         # "The order, issued by the Ashcombe … Fire Service": whose each kind of document is
         self.doc_authors = {
@@ -221,6 +229,10 @@ def article_sources(blocks: list[BlockDoc], quotes: list[dict], ctx: Context) ->
     _merge_short_names(events, facts)
     _merge_descriptions(events, facts)
     events = [e for e in events if not facts.is_own(e.source)]
+    bare = {e.source for e in events}
+    for e in events:  # "The Foreign and Expatriates Ministry" is the "Foreign and … Ministry"
+        if e.source[:4] in {"The ", "the "} and e.source[4:] in bare:
+            e.source = e.source[4:]
     sources = {e.source for e in events}
     shortest = _shortest_forms(sources)
     sentences: dict[str, set[int]] = {}
@@ -242,7 +254,8 @@ def article_sources(blocks: list[BlockDoc], quotes: list[dict], ctx: Context) ->
         )
         row["n"] += 1
     for ev in evidence.values():
-        ev.label = facts.orgs.get(ev.name, "")
+        person = ev.name in facts.person_names or ev.name in ctx.person_names
+        ev.label = "" if person else facts.labels.get(ev.name, "")
         ev.described = facts.evidence_for(ev.name)
         ev.linked = _linked(ev, facts, {n for n in evidence if not _is_person(n, facts)})
     for row in table.values():
@@ -588,7 +601,8 @@ def _subject(verb: Token, ctx: Context) -> tuple[Token | None, str]:
     surname right before it ("Can said")."""
     subject = subject_of(verb)
     if subject is not None and subject.lower_ in {"which", "that"} and verb.dep_ == "relcl":
-        subject = verb.head  # "pro-government accounts, which say …"
+        # "pro-government accounts, which say …"; not "a claim that will add to tensions"
+        subject = verb.head if verb.head.pos_ == "PROPN" or _can_speak(verb.head) else None
     agent = subject is not None and subject.dep_ == "pobj" and subject.head.dep_ == "agent"
     if subject is not None and subject.i > verb.i and not agent and not _inverted(verb, subject):
         subject = None
@@ -999,7 +1013,8 @@ def _is_definite(source: str) -> bool:
 
 def _trim(source: str) -> str:
     """A long description cut to its head phrase: "a shopkeeper in Suruc, who did not want
-    his name published" -> "a shopkeeper in Suruc"."""
+    his name published" -> "a shopkeeper in Suruc"; a list bullet dropped."""
+    source = source.lstrip("•·▪‣*–—- ")
     if len(source.split()) <= 4:
         return source
     head = head_phrase(source)
