@@ -430,6 +430,8 @@ A deckhand told the Courier that the crew had not been paid.
 
 PAGE_INTERVIEW = """Q&A: the ferry that shook at speed
 
+A marine engineer explains what went wrong on the crossing
+
 Lena Ostrova, a marine engineer, inspected the ferry in March. She spoke to the Coast Review \
 by phone.
 
@@ -646,6 +648,7 @@ def test_one_name_per_source(sourced) -> None:
 def test_an_interviews_answers_are_the_interviewees(sourced) -> None:
     interview = row(sourced, "interview", "Lena Ostrova")
     assert "interview" in set(interview["cue"])
+    assert "explains" in set(interview["cue"])  # "A marine engineer explains", named below
     assert not names(sourced, "interview") & {"Families", "The regulator", "the regulator"}
 
 

@@ -160,6 +160,14 @@ class Facts:
         lasts = {o.split()[-1] for o in own if len(o.split()) > 1}
         return bool(forms & own) or (len(name.split()) <= 2 and fold(name.split()[-1]) in lasts)
 
+    def first_mention(self, name: str) -> int:
+        """The article offset where a name first appears, else -1."""
+        for block in self.blocks:
+            at = block.text.find(name)
+            if at >= 0:
+                return block.start + at
+        return -1
+
     def block_of_span(self, span: Span) -> int:
         """The block a span of one of the article's docs is in."""
         return next((b.block_id for b in self.blocks if b.doc is span.doc), -1)
@@ -344,9 +352,9 @@ def _merge_descriptions(events: list[Event], facts: Facts) -> None:
             continue
         fits = [(first_at[n], n) for n, known in said.items() if content <= known]
         before = [c for c in fits if c[0] < at]
-        after = [
-            c for c in fits if at < c[0] < at + 600
-        ]  # "A medical ethicist explains … Søren Lund"
+        # "A medical ethicist explains …" in a standfirst, "Søren Lund, who …" just below
+        named = [(facts.first_mention(n), n) for _, n in fits]
+        after = [c for c in named if at < c[0] < at + 600]
         if before:
             mapped[source] = max(before)[1]
         elif after:
