@@ -825,6 +825,8 @@ A deckhand told the Courier that the crew had not been paid.
 
 PAGE_INTERVIEW = """Q&A: the ferry that shook at speed
 
+A marine engineer explains what went wrong on the crossing
+
 Lena Ostrova, a marine engineer, inspected the ferry in March. She spoke to the Coast Review \
 by phone.
 
@@ -853,11 +855,58 @@ company said the hull was intact in an email on Friday.
 """
 
 
+PAGE_RELEASE = """Monitor warns of river pollution
+
+Residents say the water smells of chemicals
+
+The Wendle River Watch (WRW) said on Friday that fish had died along a two-mile stretch. The \
+Alliance also published photographs of foam on the weir.
+
+Smoke rises over the plant on Thursday. The company said it was investigating. (Coast Wire \
+Photo/Ana Ruiz)
+
+Anglers were questioned by police, accused of trespassing on the bank.
+
+About the Wendle River Alliance
+
+The Wendle River Alliance is a coalition of 12 angling clubs and residents' groups.
+"""
+
+
+PAGE_DAM = """Dam report sparks row
+
+Photographs of the cracked spillway were later published by an independent newspaper.
+
+Greenland, which regards the dam as unsafe, has asked for an inspection.
+
+According to the operator's own maintenance log, the gates were last tested in 2019.
+
+A man who works at the pumping station said the alarms had failed twice. Officials from the \
+Valley Water Board, which runs the dam, said the claims were exaggerated. He gave his name \
+as Tomas Berg.
+"""
+
+
+PAGE_PARTY = """Party leader warns of new offensive
+
+Kurdish officials have accused the army of shelling villages, in a claim that will add to \
+tensions between the two sides.
+
+• Commanders say the front line has held
+
+Asya Demir, co-chair of the Democratic Union Party (PYD), said the offensive would fail.
+
+The Regional Water Authority said reservoirs were full. Regional Water Authority staff later \
+said the dam was safe.
+"""
+
+
 @pytest.fixture(scope="module")
 def sourced(tmp_path_factory) -> pd.DataFrame:
     raw = tmp_path_factory.mktemp("raw")
     pages = {"harbour": PAGE_HARBOUR, "strike": PAGE_STRIKE, "ferry": PAGE_FERRY,
-             "interview": PAGE_INTERVIEW, "salvage": PAGE_SALVAGE}  # fmt: skip
+             "interview": PAGE_INTERVIEW, "salvage": PAGE_SALVAGE,
+             "release": PAGE_RELEASE, "dam": PAGE_DAM, "party": PAGE_PARTY}  # fmt: skip
     for name, text in pages.items():
         (raw / f"{name}.txt").write_text(text, encoding="utf-8")
     return build(raw, tmp_path_factory.mktemp("out"), progress=False)["sources"]
@@ -943,9 +992,58 @@ def test_the_pages_own_outlet_is_no_source(sourced) -> None:
     assert not interview & {"Coast Review", "CR"}  # the interviewer's labels
 
 
+def test_a_press_release_and_a_caption_give_no_source_of_their_own(sourced) -> None:
+    release = names(sourced, "release")
+    assert not release & {"Alliance", "Wendle River Alliance"}  # "About the … Alliance"
+    assert "The company" not in release  # in a caption: "… (Coast Wire Photo/Ana Ruiz)"
+    assert "Anglers" not in release  # "accused of trespassing": the accused
+
+
+def test_a_headlines_bare_noun_is_the_source_below_or_none(sourced) -> None:
+    release = names(sourced, "release")
+    assert "Monitor" not in release  # singular, and nothing below is a monitor
+    assert "Residents" in release  # a group
+    assert set(row(sourced, "release", "Wendle River Watch (WRW)")["source_type"]) == {
+        "monitor_ngo"
+    }
+
+
+def test_a_passive_agent_and_a_relative_which_are_sources(sourced) -> None:
+    paper = row(sourced, "dam", "an independent newspaper")  # "published by X"
+    assert set(paper[["cue", "source_type"]].itertuples(index=False)) == {
+        ("published", "news_media")
+    }
+    greenland = row(sourced, "dam", "Greenland")  # "Greenland, which regards …": a state
+    assert set(greenland["type_reason"]) == {"gpe_state"}
+
+
+def test_a_document_with_its_owner_is_both(sourced) -> None:
+    log = row(sourced, "dam", "the operator's own maintenance log")
+    assert set(log["source_type"]) == {"document_statement"}
+    assert "the operator" in names(sourced, "dam")
+    assert "Dam" not in names(sourced, "dam")  # "the operator" is no headline word
+
+
+def test_a_name_given_later_goes_to_the_person_not_the_body(sourced) -> None:
+    dam = names(sourced, "dam")
+    assert "Tomas Berg" in dam and "A man who works at the pumping station" not in dam
+    assert "Officials from the Valley Water Board" in dam
+
+
+def test_one_name_per_source(sourced) -> None:
+    assert set(row(sourced, "party", "Kurdish officials")["cue"]) == {"accused"}  # no "claim"
+    party = names(sourced, "party")
+    assert "Commanders" in party and "• Commanders" not in party
+    assert "The Regional Water Authority" not in party
+    assert set(row(sourced, "party", "Regional Water Authority")["n"]) == {2}
+    demir = row(sourced, "party", "Asya Demir")  # a party leader speaks for it
+    assert set(demir["type_reason"]) == {"armed_group:pyd:spokesperson"}
+
+
 def test_an_interviews_answers_are_the_interviewees(sourced) -> None:
     interview = row(sourced, "interview", "Lena Ostrova")
     assert "interview" in set(interview["cue"])
+    assert "explains" in set(interview["cue"])  # "A marine engineer explains", named below
     assert not names(sourced, "interview") & {"Families", "The regulator", "the regulator"}
 
 
@@ -996,7 +1094,8 @@ def test_a_dateline_is_no_alias() -> None:
         ("Brandt Polymers", ["a chemicals company"], [], "other:company_or_expert"),
         ("Tom Ellery", ["counter-terror expert"], [], "other:company_or_expert"),
         ("Labour Court of Verrano", [], [], "court_legal:court"),
-        ("the ruling", [], ["the ruling"], "document_statement:document"),
+        ("the ruling", [], ["the ruling"], "court_legal:court"),
+        ("an internal memo", [], ["an internal memo"], "document_statement:document"),
         ("Syrian Observatory for Human Rights", [], [], "monitor_ngo:monitor"),
         ("a senior official", [], ["A senior official, who asked not to be named,"],
          "anonymous_official:anonymous"),
