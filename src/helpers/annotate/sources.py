@@ -608,9 +608,15 @@ def _subject(verb: Token, ctx: Context) -> tuple[Token | None, str]:
     subject, checked, else the nearest noun chunk before the verb in its clause, else a
     surname right before it ("Can said")."""
     subject = subject_of(verb)
-    if subject is not None and subject.lower_ in {"which", "that"} and verb.dep_ == "relcl":
-        # "pro-government accounts, which say …"; not "a claim that will add to tensions"
-        subject = verb.head if verb.head.pos_ == "PROPN" or _can_speak(verb.head) else None
+    relative = verb.dep_ == "relcl" and any(
+        c.dep_ == "nsubj" and c.lower_ in {"which", "that"} for c in verb.children
+    )
+    if relative:
+        # "pro-government accounts, which say …"; not "a claim that will add to tensions",
+        # whose subject is the claim: no fallback to a noun before it
+        if not (verb.head.pos_ == "PROPN" or _can_speak(verb.head)):
+            return None, ""
+        subject = verb.head
     agent = subject is not None and subject.dep_ == "pobj" and subject.head.dep_ == "agent"
     if subject is not None and subject.i > verb.i and not agent and not _inverted(verb, subject):
         subject = None
