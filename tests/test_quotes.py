@@ -49,10 +49,10 @@ def test_single_quotes_are_not_apostrophes() -> None:
 
 
 def test_a_single_quote_left_open_is_unclosed_and_apostrophes_close_nothing() -> None:
-    text = "She went on: ‘We’ve done the leaflets. My son’s bag is by the door."
+    text = "She went on: ‘We’ve packed the car. My brother’s boots are on the stairs."
     spans = find_quote_spans(text)
     assert [(s.text(text), s.unclosed) for s in spans] == [
-        ("We’ve done the leaflets. My son’s bag is by the door.", True)
+        ("We’ve packed the car. My brother’s boots are on the stairs.", True)
     ]
     assert [s.unclosed for s in find_quote_spans("Six ‘terrorists’ were killed.")] == [False]
 

@@ -199,111 +199,111 @@ Later Aylin climbed the hill again. “Every day there is more smoke,” Aylin s
 """
 
 
-PAGE_K = """Families still wait for the flood fund
+PAGE_K = """Tenants still wait for the storm grants
 
-Mayor Tom Ferrer told the Echo that the city had been ready to pay out since November.
+Councillor Ada Brennick told the Bugle that the borough had been able to pay since October.
 
-“We are not sitting on anyone’s money.”
+“Nobody’s cheque is stuck in a drawer at the town hall.”
 
-Asked what she had received so far, Margaret Doyle answered in one word.
+Asked how much had reached her, Ines Marlowe answered in one word.
 
 “Nothing.”
 
-I asked the mayor’s office when the money would arrive. The reply came back within a minute.
+I asked the council’s press office when the payments would start. The answer arrived within \
+the hour.
 
-“Not this month.”
+“Not before spring.”
 
-“Every family on this estate was promised help by Christmas.” That warning came from Rose \
-May, who runs the Flood Recovery Alliance.
+“Every household on this street was promised a grant by Easter.” That warning came from Nell \
+Ashby, who runs the Millbrook Tenants Network.
 
-‘We were watching the water rise for an hour before anyone came.’ That was Maureen Pask, \
-who has lived on the lane for thirty years.
+‘We stood on the stairs and watched the river come through the door.’ That was Dilys \
+Fairweather, who has lived in the terrace since 1979.
 
-She went on: ‘We have done the leaflets. We have the bag by the door, like they tell you.
+She went on: ‘We have read the guidance. The sandbags are stacked in the hall, as they advise.
 
-‘My husband carried the dog upstairs. I do not blame anyone but the council.’
+‘My son moved the photographs up to the loft. I blame nobody except the water board.’
 
-“Every family on this estate was promised help”
+“Every household on this street was promised a grant”
 
-Rose May spoke to us on Friday.
+Nell Ashby spoke to us on Friday.
 
-RM: The council has had the money since March. It is sitting in an account somewhere.
+NA: The borough has held the grant money since March. It is parked in a bank account.
 
-“It is sitting in an account somewhere.”
+“It is parked in a bank account.”
 """
 
 
-PAGE_L = """Refugees reach the border town
+PAGE_L = """Displaced families reach the river crossing
 
-A man in his fifties who had carried his mother for the last stretch sat on the kerb. \
-“They came with tanks and heavy guns,” he said.
+A man in his seventies who had pushed a handcart through most of the night rested by the \
+well. “They arrived with drones and artillery,” he said.
 
-He gave his name as Hamza Berzani, a farmer from a village west of the town.
+He gave his name as Idris Vanlo, a shepherd from the hills north of the river.
 
-“We left everything behind us in the village,” he said.
+“We abandoned our flocks and our houses,” he said.
 
-A former fighter told the paper he had crossed the border twice. “Write it. My name is \
-Rênas Demir,” he said.
+A former soldier told the paper he had slipped across the front line two times. “Print it. \
+My name is Aras Oskari,” he said.
 
-A man who has worked night shifts at the plant told me the tank had been leaking for \
-weeks. “Everybody on nights knew about it,” he said. His first name is Rob.
+A man who drives forklifts at the depot told me the roof had been cracked for months. “Every \
+driver on the early shift could see it,” he said. His first name is Gus.
 
-A nurse who worked at a state hospital says the patients came at night. “We were told not \
-to ask questions,” she said.
+A clerk who worked at a district clinic says the orders arrived unsigned. “Our \
+instructions were to keep quiet,” she said.
 
-She agreed to be identified after leaving her job. Gülsüm Aydın, 34, spent six years in \
-the emergency department.
+She agreed to be identified once she had resigned. Melis Tarvan, 41, spent nine years at the \
+clinic.
 
-One of the defendants, a sergeant, wept as he addressed the judges. “I did my duty,” he \
-said. His lawyer later identified him as Sergeant Mustafa Kaya.
+One of the defendants, a sergeant, trembled as he spoke to the panel. “I followed the orders \
+I was given,” he said. His solicitor afterwards identified him as Sergeant Teoman Dalkan.
 """
 
 
-PAGE_M = """Kurdish forces hold the border towns
+PAGE_M = """Coalition units hold the river crossings
 
-Baran Can, a spokesman for the SDF, said Kurdish-led forces had beaten back several \
-attacks overnight.
+Zinar Can, a spokesman for the Eastern Shield, said allied units had repelled several raids \
+overnight.
 
-Can said the fighters would defend the border towns “to the end” but urged Washington to act.
+Can said the units would hold the river crossings “whatever it costs” but urged Brussels to help.
 
-“We lost thousands of fighters against Daesh on behalf of the whole world,” he said.
+“We buried hundreds of our volunteers in a war fought for everyone,” he said.
 """
 
 
-PAGE_N = """Union leader attacks the reforms
+PAGE_N = """Union leader attacks the changes
 
-Union president Marek Novak described the proposed reforms as “a licence to casualise the \
-docks”.
+Union president Oskar Lindqvist described the planned changes as “a charter for cheap labour \
+on the quays”.
 
 The opposition leader called the election “rigged” on Monday.
 
 A group called “Kestrel” claimed the attack.
 
-The report contradicted the city council’s claim that the estate had been “fully cleared” \
-by December.
+The audit undermined the water board’s claim that the pipes had been “completely replaced” \
+by June.
 
-The pro-government daily Star Haber, quoting an unnamed senior official, branded the \
-pictures “fabricated propaganda” aimed at the country.
+The pro-government daily Meridyen, quoting an unnamed security official, branded the videos \
+“crude fakes” meant to smear the state.
 
-More than 4,000 patients were left out of the figures, according to an internal memo seen \
-by the Courier.
+Nearly 900 pupils were missing from the register, according to an internal memo obtained by \
+the Lantern.
 
-The document describes a “holding list” of patients. “These patients should not be \
-reported until a review is done,” the memo says.
+The document describes a “waiting register” of pupils. “These pupils should not be counted \
+until the audit is over,” the memo says.
 """
 
 
-PAGE_O = """Hospital denies the nurse's account
+PAGE_O = """School denies the teacher's account
 
-A senior official at the ministry, who asked not to be named, said patients were screened \
-by police.
+A senior official at the education ministry, who requested anonymity, said pupils were \
+vetted by inspectors.
 
-On Wednesday the ministry said an inspection had found “no irregularities in patient \
-registration”.
+On Thursday the ministry said a review had found “no errors in pupil records”.
 
-Two guards at the gate said they had fought in Raqqa and had not been paid for months.
+Three guards at the checkpoint said they had served in Kelvara and had gone unpaid since spring.
 
-“If the army comes, who will stay here?” one of the two guards asked me.
+“If the shelling starts again, who will hold this road?” one of the three guards asked me.
 """
 
 
@@ -327,8 +327,8 @@ def tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
     (raw / "manifest.csv").write_text(
         "file,outlet\na.txt,Relay Daily\nb.txt,Blog B\nc.txt,Wire C\nd.txt,Agency D\n"
         "e.txt,Daily E\nf.txt,Weekly F\ng.txt,Hearing G\nh.txt,Wire H\ni.txt,Border I\n"
-        "k.txt,Flood K\nl.txt,Border L\nm.txt,Wire M\nn.txt,Union N\n"
-        "o.txt,Health O\n"
+        "k.txt,Storm K\nl.txt,Border L\nm.txt,Front M\nn.txt,Union N\n"
+        "o.txt,School O\n"
     )
     return build(raw, tmp_path_factory.mktemp("out"), progress=False)
 
@@ -549,52 +549,53 @@ def test_a_name_in_a_post_modifier_is_not_the_speaker() -> None:
 
 
 def test_a_quoted_paragraph_without_a_cue_is_spoken_by_the_paragraph_before(tables) -> None:
-    assert quote(tables, "k", "We are not sitting")["speaker"] == "Tom Ferrer"
-    assert quote(tables, "k", "Nothing")["speaker"] == "Margaret Doyle"  # answered in a word
+    assert quote(tables, "k", "Nobody’s cheque")["speaker"] == "Ada Brennick"
+    assert quote(tables, "k", "Nothing")["speaker"] == "Ines Marlowe"  # answered in a word
     # the author asked someone: the one asked answers, not the author
-    assert quote(tables, "k", "Not this month")["speaker"] == "the mayor’s office"
+    assert quote(tables, "k", "Not before spring")["speaker"] == "the council’s press office"
 
 
 def test_a_sentence_pointing_back_at_a_quote_names_its_speaker(tables) -> None:
-    assert quote(tables, "k", "Every family on this estate was promised help by")["speaker"] == (
-        "Rose May"  # That warning came from Rose May
-    )
-    assert quote(tables, "k", "We were watching")["speaker"] == "Maureen Pask"  # That was X
+    warning = quote(tables, "k", "Every household on this street was promised a grant by")
+    assert warning["speaker"] == "Nell Ashby"  # That warning came from Nell Ashby
+    stairs = quote(tables, "k", "We stood on the stairs")
+    assert stairs["speaker"] == "Dilys Fairweather"  # That was X
 
 
 def test_a_single_quote_left_open_runs_into_the_next_paragraph(tables) -> None:
-    for start in ("We have done the leaflets", "My husband carried"):  # She went on: ‘…
-        assert quote(tables, "k", start)["speaker"] == "Maureen Pask"
+    for start in ("We have read the guidance", "My son moved"):  # She went on: ‘…
+        assert quote(tables, "k", start)["speaker"] == "Dilys Fairweather"
 
 
 def test_a_pull_quote_is_spoken_by_whoever_said_its_words(tables) -> None:
     q = tables["quotes"]
-    pull = q[(q["doc_id"] == "k") & (q["text"] == "Every family on this estate was promised help")]
-    assert pull["speaker"].tolist() == ["Rose May"]  # not the quote before it
-    # an interview answer labelled with the speaker's initials ("RM: …")
-    assert quote(tables, "k", "It is sitting")["speaker"] == "Rose May"
+    words = "Every household on this street was promised a grant"
+    pull = q[(q["doc_id"] == "k") & (q["text"] == words)]
+    assert pull["speaker"].tolist() == ["Nell Ashby"]  # not the quote before it
+    # an interview answer labelled with the speaker's initials ("NA: …")
+    assert quote(tables, "k", "It is parked")["speaker"] == "Nell Ashby"
 
 
 def test_a_described_speaker_named_later_is_that_name_before_and_after(tables) -> None:
     expected = {
-        "They came with tanks": "Hamza Berzani",  # He gave his name as …, after the quote
-        "We left everything": "Hamza Berzani",
-        "Write it": "Rênas Demir",  # “My name is …” in the speaker's own words
-        "Everybody on nights": "Rob",  # His first name is Rob.
-        "We were told not to ask": "Gülsüm Aydın",  # She agreed to be identified. X, 34, …
-        "I did my duty": "Mustafa Kaya",  # one of the defendants, identified him as Sergeant …
+        "They arrived with drones": "Idris Vanlo",  # He gave his name as …, after the quote
+        "We abandoned our flocks": "Idris Vanlo",
+        "Print it": "Aras Oskari",  # “My name is …” in the speaker's own words
+        "Every driver on the early shift": "Gus",  # His first name is Gus.
+        "Our instructions": "Melis Tarvan",  # She agreed to be identified. X, 41, …
+        "I followed the orders": "Teoman Dalkan",  # one of the defendants, "identified him as"
     }
     for start, name in expected.items():
         assert quote(tables, "l", start)["speaker"] == name, start
-    assert "A man in his fifties" not in set(tables["sources"].query("doc_id == 'l'")["source"])
+    assert "A man in his seventies" not in set(tables["sources"].query("doc_id == 'l'")["source"])
 
 
 def test_speaker_spans_survive_a_surname_tagged_as_a_verb() -> None:
     nlp = get_nlp()
     for text, name in [
         ("Group spokesman Polat Can said the town had fallen.", "Polat Can"),  # role + name
-        ("Baran Can, a spokesman for the SDF, said forces had held.", "Baran Can"),
-        ("Can said SDF fighters would defend the border.", "Can"),  # "Can" tagged a modal
+        ("Zinar Can, a spokesman for the Eastern Shield, said units had held.", "Zinar Can"),
+        ("Can said the volunteers would guard the crossings.", "Can"),  # "Can" tagged a modal
         ("“The town is quiet,” said Rami Abdulrahman of the observatory.", "Rami Abdulrahman"),
     ]:
         verb = next(t for t in nlp(text) if t.lemma_ == "say")
@@ -602,17 +603,17 @@ def test_speaker_spans_survive_a_surname_tagged_as_a_verb() -> None:
 
 
 def test_a_surname_tagged_as_a_verb_is_still_the_person(tables) -> None:
-    for start in ("to the end", "We lost thousands"):
-        assert quote(tables, "m", start)["speaker"] == "Baran Can", start
+    for start in ("whatever it costs", "We buried hundreds"):
+        assert quote(tables, "m", start)["speaker"] == "Zinar Can", start
 
 
 def test_a_short_partial_quote_of_a_speakers_words_keeps_its_speaker(tables) -> None:
     rigged = quote(tables, "n", "rigged")  # called the election “rigged”
     assert (rigged["kind"], rigged["speaker"]) == ("partial", "The opposition leader")
-    assert quote(tables, "n", "a licence to")["speaker"] == "Marek Novak"  # described … as
-    assert quote(tables, "n", "fully cleared")["speaker"] == "the city council"  # X's claim
+    assert quote(tables, "n", "a charter for")["speaker"] == "Oskar Lindqvist"  # described … as
+    assert quote(tables, "n", "completely replaced")["speaker"] == "the water board"  # X's claim
     # the outlet quoting someone relays the words: they are the official's
-    assert quote(tables, "n", "fabricated propaganda")["speaker"] == "an unnamed senior official"
+    assert quote(tables, "n", "crude fakes")["speaker"] == "an unnamed security official"
 
 
 def test_a_name_no_one_is_reported_to_have_said_is_a_scare_quote(tables) -> None:
@@ -621,16 +622,16 @@ def test_a_name_no_one_is_reported_to_have_said_is_a_scare_quote(tables) -> None
 
 
 def test_the_document_is_the_document_named_before(tables) -> None:
-    assert quote(tables, "n", "holding list")["speaker"] == "an internal memo"
-    assert quote(tables, "n", "These patients")["speaker"] == "the memo"  # issued by no one
+    assert quote(tables, "n", "waiting register")["speaker"] == "an internal memo"
+    assert quote(tables, "n", "These pupils")["speaker"] == "the memo"  # issued by no one
 
 
 def test_the_ministry_is_not_an_official_at_the_ministry(tables) -> None:
-    assert quote(tables, "o", "no irregularities")["speaker"] == "the ministry"
+    assert quote(tables, "o", "no errors")["speaker"] == "the ministry"
 
 
 def test_one_of_the_guards_is_one_of_the_guards_described_before(tables) -> None:
-    assert quote(tables, "o", "If the army comes")["speaker"] == "one of the guards"
+    assert quote(tables, "o", "If the shelling starts")["speaker"] == "one of the guards"
 
 
 def test_a_long_subject_taken_for_a_clause_is_still_the_subject() -> None:
@@ -860,16 +861,16 @@ PAGE_RELEASE = """Monitor warns of river pollution
 Residents say the water smells of chemicals
 
 The Wendle River Watch (WRW) said on Friday that fish had died along a two-mile stretch. The \
-Alliance also published photographs of foam on the weir.
+Network also published photographs of foam on the weir.
 
-Smoke rises over the plant on Thursday. The company said it was investigating. (Coast Wire \
+Smoke rises over the plant on Thursday. The company said it was investigating. (Coast Newswire \
 Photo/Ana Ruiz)
 
 Anglers were questioned by police, accused of trespassing on the bank.
 
-About the Wendle River Alliance
+About the Wendle River Network
 
-The Wendle River Alliance is a coalition of 12 angling clubs and residents' groups.
+The Wendle River Network is a coalition of 12 angling clubs and residents' groups.
 """
 
 
@@ -894,9 +895,9 @@ tensions between the two sides.
 
 • Commanders say the front line has held
 
-Asya Demir, co-chair of the Democratic Union Party (PYD), said the offensive would fail.
+Asya Zanyar, co-chair of the Democratic Union Party (PYD), said the offensive would fail.
 
-The Regional Water Authority said reservoirs were full. Regional Water Authority staff later \
+The Upland Water Authority said reservoirs were full. Upland Water Authority staff later \
 said the dam was safe.
 """
 
@@ -994,8 +995,8 @@ def test_the_pages_own_outlet_is_no_source(sourced) -> None:
 
 def test_a_press_release_and_a_caption_give_no_source_of_their_own(sourced) -> None:
     release = names(sourced, "release")
-    assert not release & {"Alliance", "Wendle River Alliance"}  # "About the … Alliance"
-    assert "The company" not in release  # in a caption: "… (Coast Wire Photo/Ana Ruiz)"
+    assert not release & {"Network", "Wendle River Network"}  # "About the … Network"
+    assert "The company" not in release  # in a caption: "… (Coast Newswire Photo/Ana Ruiz)"
     assert "Anglers" not in release  # "accused of trespassing": the accused
 
 
@@ -1034,10 +1035,10 @@ def test_one_name_per_source(sourced) -> None:
     assert set(row(sourced, "party", "Kurdish officials")["cue"]) == {"accused"}  # no "claim"
     party = names(sourced, "party")
     assert "Commanders" in party and "• Commanders" not in party
-    assert "The Regional Water Authority" not in party
-    assert set(row(sourced, "party", "Regional Water Authority")["n"]) == {2}
-    demir = row(sourced, "party", "Asya Demir")  # a party leader speaks for it
-    assert set(demir["type_reason"]) == {"armed_group:pyd:spokesperson"}
+    assert "The Upland Water Authority" not in party
+    assert set(row(sourced, "party", "Upland Water Authority")["n"]) == {2}
+    zanyar = row(sourced, "party", "Asya Zanyar")  # a party leader speaks for it
+    assert set(zanyar["type_reason"]) == {"armed_group:pyd:spokesperson"}
 
 
 def test_an_interviews_answers_are_the_interviewees(sourced) -> None:
