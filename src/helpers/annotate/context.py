@@ -82,7 +82,7 @@ class Context:
     organisations: list[tuple[int, str]] = field(default_factory=list)
     # evidence of each person's gender: name -> list of "m" / "f"
     genders: dict[str, list[str]] = field(default_factory=dict)
-    # a described speaker the article later names: "A man in his fifties" -> "Hamza Berzani"
+    # a described speaker the article later names: "A man in his seventies" -> "Idris Vanlo"
     aliases: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -299,8 +299,8 @@ class Context:
         return None
 
     def _described_group(self, noun: Token, at: int) -> str | None:
-        """The group described before with the same word ("Two YPG guards at the gate"),
-        which "one of the two guards" is one of."""
+        """The group described before with the same word ("Two border guards at the
+        checkpoint"), which "one of the two guards" is one of."""
         key = fold(noun.text)
         groups = [(pos, p) for pos, w, p, plural in self.described if plural and w == key]
         latest = max(((pos, p) for pos, p in groups if pos < at), default=None)
@@ -406,7 +406,7 @@ class Context:
         # the head word as written: "the official" is not "the officials"
         word = re.compile(rf"(?<!\w){re.escape(fold(head.text))}(?!\w)")
         # its head word in the earlier source's name, not in a modifier ("the ministry" is
-        # not "a senior official at the ministry")
+        # not "a senior official at the education ministry")
         named = [s for s in earlier if word.search(fold(s))]
         if named:
             return named[0]

@@ -179,8 +179,8 @@ _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
 
 def _names_given(block: BlockDoc, ctx: Context, rows: list[dict]) -> None:
     """Names the article gives a person it described: "He gave his name as X", "His first
-    name is X", "Can identified him as X", "she let me print her name: X", a speaker's own
-    "My name is X", and "She agreed to be identified." before the sentence naming her."""
+    name is X", "Can identified him as X", "she asked us to use her name: X", a speaker's
+    own "My name is X", and "She agreed to be identified." before the sentence naming her."""
     text = block.text
     found = [*naming_pattern().finditer(text), *naming_ahead_pattern().finditer(text)]
     if not found:
@@ -189,7 +189,7 @@ def _names_given(block: BlockDoc, ctx: Context, rows: list[dict]) -> None:
     for match in naming_pattern().finditer(text):
         at = match.start()
         inside = [r for r in rows if r["start"] <= block.start + at < r["end"]]
-        if inside:  # "My name is Rênas Demir": the speaker of the quote
+        if inside:  # "My name is Aras Oskari": the speaker of the quote
             if match.group("cue").lower().startswith("my "):
                 ctx.name(inside[0]["speaker"], match.group("name"), block.start + at)
             continue
@@ -236,7 +236,7 @@ _QA_LABEL = re.compile(r"^(?P<label>[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}):
 
 def _answers(blocks: list[BlockDoc], ctx: Context) -> list[tuple[BlockDoc, str]]:
     """The paragraphs of a question-and-answer interview that a person speaks: labelled
-    with their name or initials ("Søren Lund: …", "SL: …")."""
+    with their name or initials ("Nell Ashby: …", "NA: …")."""
     names = [n for n in ctx.person_names if " " in n]
     found = []
     for block in blocks:
@@ -363,7 +363,7 @@ def _attribute(
     whole = quote.start <= 1 and quote.end >= len(block.text.rstrip(' ”"’')) - 1
     after = blocks[index + 1] if index + 1 < len(blocks) else None
     # the sentence after the quote, or for a paragraph-long quote the next paragraph's
-    # first: an attribution ("Rojda Xelil, 40, …, said she would stay") or words that
+    # first: an attribution ("Ilse Brandvik, 52, …, said she would stay") or words that
     # point back at the quote ("That warning came from X", "Those words, from X")
     if trailing:
         following = (trailing[0], block)
@@ -431,8 +431,8 @@ def _relayed(found: tuple[str, Token, int]) -> tuple[str, Token, int]:
 
 
 def _owned_saying(around: list[Span], quote: QuoteSpan) -> tuple[str, Token, int] | None:
-    """"the council's claim that the estate had been “fully cleared”": the possessor of a
-    noun of saying whose clause holds the quote."""
+    """"the water board's claim that the pipes had been “completely replaced”": the possessor
+    of a noun of saying whose clause holds the quote."""
     nouns = set(lexicon()["saying_nouns"])
     for sent in around:
         inside = [t for t in sent if quote.start <= t.idx < quote.end]
@@ -454,7 +454,7 @@ _ASKING = {"ask", "question", "contact", "call", "email", "reach", "approach", "
 
 def _pointed_back(sent: Span, owner: BlockDoc) -> tuple[str, Token, int] | None:
     """The speaker a sentence names when it opens by pointing back at the quote before it
-    ("That was how Emre Şahin summed it up", "Those words, from Maren Holt, …")."""
+    ("That was how Petra Vohl summed it up", "Those words, from Dilys Fairweather, …")."""
     first = next((t for t in sent if not t.is_punct), None)
     if first is None:
         return None

@@ -142,8 +142,8 @@ class Facts:
         return person if person in {e.source for e in self.interviews} else ""
 
     def is_own(self, name: str) -> bool:
-        """The page's own outlet, by any of its forms: "Flood Recovery Alliance (FRA)",
-        "FRA", "the Alliance", "Gazette" of "Harbour Gazette"."""
+        """The page's own outlet, by any of its forms: "Millbrook Tenants Network (MTN)",
+        "MTN", "the Network", "Courant" of "Valley Courant"."""
         if not self.own:
             return False
         forms = {fold(name), fold(re.sub(r"^the\s+", "", name, flags=re.I))}
@@ -225,7 +225,7 @@ def article_sources(blocks: list[BlockDoc], quotes: list[dict], ctx: Context) ->
         if facts.interviewee(block):
             continue  # an interview's answer: the interviewee's words, like a quotation
         if _CAPTION_CREDIT.search(block.text):
-            continue  # a photo caption the cleaner kept: "… (Wire Photo/Kerem Uslu)"
+            continue  # a photo caption the cleaner kept: "… (Coast Newswire Photo/Ana Ruiz)"
         skip = [
             (q["start"] - block.start - 1, q["end"] - block.start + 1)
             for q in quotes
@@ -280,7 +280,7 @@ _HEADER_ROLES = {"headline", "standfirst", "subheading"}
 
 def _headline_words(events: list[Event], facts: Facts) -> list[Event]:
     """A headline's bare noun ("Monitor releases images", "nurse says") is the source the
-    text below names with the same word; a singular one with none is no source ("Government
+    text below names with the same word; a singular one with none is no source ("Ministry
     welcomes ruling"), a plural one is the group it names ("Defendants say")."""
     roles = {b.block_id: b.role for b in facts.blocks}
     out = []
@@ -978,7 +978,7 @@ def _resolve(events: list[Event], facts: Facts, ctx: Context) -> list[Event]:
                 if kind == "evidence" or _authored_document(event.source):
                     continue
                 if not _is_definite(event.source) or event.owner:
-                    out.append(event)  # "an internal memo", "the service's own incident log"
+                    out.append(event)  # "an internal memo", "the operator's own log"
                 continue
             if kind == "evidence" or _authored_document(event.source):
                 continue

@@ -237,8 +237,8 @@ def _inverted_name(verb: Token) -> Token | None:
 
 
 def _misparsed_subject(verb: Token) -> Token | None:
-    """"The Syrian Democratic Forces (SDF), the alliance led by … that has driven IS from
-    …, said": a long subject the parser took for a clause before the verb; its subject
+    """"The Kurdish Democratic Forces (KDF), the coalition led by … that has pushed IS out
+    of …, said": a long subject the parser took for a clause before the verb; its subject
     opens the sentence (not a quotation before the verb: "“We won,” said …")."""
     sent = verb.sent
     if doc_text(sent.doc, sent.start) in _OPENING:
@@ -256,7 +256,7 @@ def doc_text(doc, i: int) -> str:
 
 
 def _surname_taken_for_a_verb(verb: Token) -> Token | None:
-    """"Can said", "Will said": a capitalised modal before a finite verb is a surname, the
+    """"Can said", "May said": a capitalised modal before a finite verb is a surname, the
     verb's subject ("Polat Can said" too)."""
     if verb.tag_ not in {"VBD", "VBZ"}:
         return None
@@ -316,8 +316,8 @@ def speaker_phrase(token: Token) -> tuple[str, Token, str]:
         for e in phrase.ents
         if e.label_ == "PERSON" and e.root.dep_ != "poss" and e.root.i not in modifiers
     ]
-    # "Baran Can, a spokesman for the SDF, said": the parser took the apposition for the
-    # subject and left the name opening the sentence aside
+    # "Zinar Can, a spokesman for the Eastern Shield, said": the parser took the apposition
+    # for the subject and left the name opening the sentence aside
     start = whole.start
     if not people and start >= 2 and doc[start - 1].text == ",":
         named = next((e for e in doc.ents if e.label_ == "PERSON" and e.end == start - 1), None)
