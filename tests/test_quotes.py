@@ -48,6 +48,15 @@ def test_single_quotes_are_not_apostrophes() -> None:
     assert quoted(text) == ["safe zone", "rejected all attempts"]
 
 
+def test_a_single_quote_left_open_is_unclosed_and_apostrophes_close_nothing() -> None:
+    text = "She went on: ‘We’ve packed the car. My brother’s boots are on the stairs."
+    spans = find_quote_spans(text)
+    assert [(s.text(text), s.unclosed) for s in spans] == [
+        ("We’ve packed the car. My brother’s boots are on the stairs.", True)
+    ]
+    assert [s.unclosed for s in find_quote_spans("Six ‘terrorists’ were killed.")] == [False]
+
+
 def test_single_quotes_nested_in_a_double_quote_belong_to_it() -> None:
     text = "“They call it ‘the safe zone’ but it is not,” he said."
     assert quoted(text) == ["They call it ‘the safe zone’ but it is not,"]

@@ -33,6 +33,12 @@ _GROUP_PRONOUNS = {"they", "them"}
 _GOVERNING = "for|of|to|with|by|from|against"  # "the lawyer for X" is not X
 
 
+_GENERIC_DOCUMENTS = {"document", "text", "paper", "file"}
+
+
+_PLACES = {"GPE", "LOC", "FAC"}
+
+
 UNATTRIBUTED = "unattributed"
 
 
@@ -46,6 +52,7 @@ class Attribution:
     phrase: str = ""  # the whole subject phrase ("Celen's lawyer, Ali Aksoy")
     cue_at: int = -1  # article offset of the cue word
     inherited: bool = False  # taken from the quote before, not from a cue of its own
+    guessed: bool = False  # read from the sentences around, with no cue of the quote's own
 
 
 @dataclass
@@ -75,6 +82,8 @@ class Context:
     organisations: list[tuple[int, str]] = field(default_factory=list)
     # evidence of each person's gender: name -> list of "m" / "f"
     genders: dict[str, list[str]] = field(default_factory=dict)
+    # a described speaker the article later names: "A man in his seventies" -> "Idris Vanlo"
+    aliases: dict[str, str] = field(default_factory=dict)
 
     @property
     def person_names(self) -> set[str]:
@@ -89,7 +98,21 @@ class Context:
         wins ("the technician – dubbed “Sherko Omer” – said"); a person's name is the
         article's fullest spelling of it ("Mrs Kaya" is Aylin Kaya)."""
         found = self._resolve(surface, head, at, phrase)
+        found = self.aliases.get(found, found)
         return self.canonical(found) if found in self.person_names else found
+
+    def name(self, described: str, name: str, at: int, gender: str | None = None) -> None:
+        """The article names the person it described (``described``, a speaker phrase) as
+        ``name`` at offset ``at``: both stand for the name from now on, and before."""
+        words = [w for w in name.split() if fold(w) not in lexicon()["name_titles"]]
+        if not words:
+            return
+        name = " ".join(words)
+        self.persons.append((at, name))
+        if gender:
+            self.genders.setdefault(name, []).append(gender)
+        if described and described != name and described not in self.person_names:
+            self.aliases[described] = self.canonical(name)
 
     def _resolve(self, surface: str, head: Token | None, at: int, phrase: str) -> str:
         lex = lexicon()
@@ -132,6 +155,14 @@ class Context:
             first = self._first_name(words[0])
             if first:
                 return first
+        counted = _partitive(head) if head is not None else None
+        if counted is not None and is_definite(counted):  # "one of the two guards"
+            group = self._described_group(counted, at)
+            if group:
+                words = group.split()
+                while words and (fold(words[0]) in DETERMINERS or words[0].isdigit()):
+                    words.pop(0)
+                return f"{head.text.lower()} of the {' '.join(words)}"
         definite = (bool(words) and fold(words[0]) == "the") or (
             head is not None and is_definite(head)
         )
@@ -173,6 +204,8 @@ class Context:
         if not words:
             return name
         full = self._full_name(words[-1])
+        if full:
+            full = " ".join(w for w in full.split() if fold(w) not in lexicon()["name_titles"])
         if full and len(full.split()) >= len(words):
             return full
         if len(words) == 1:
@@ -265,6 +298,14 @@ class Context:
             return before[-1][1]
         return None
 
+    def _described_group(self, noun: Token, at: int) -> str | None:
+        """The group described before with the same word ("Two border guards at the
+        checkpoint"), which "one of the two guards" is one of."""
+        key = fold(noun.text)
+        groups = [(pos, p) for pos, w, p, plural in self.described if plural and w == key]
+        latest = max(((pos, p) for pos, p in groups if pos < at), default=None)
+        return latest[1] if latest else None
+
     def _first_name(self, first: str) -> str | None:
         matches = {p for p in self.person_names if len(p.split()) > 1 and p.split()[0] == first}
         return next(iter(matches)) if len(matches) == 1 else None
@@ -294,15 +335,23 @@ class Context:
         if own is not None:
             # a joint statement ("the three countries issued a joint statement") speaks for
             # no one institution: it stays the statement
-            return None if _plural(own) else self._name_of(own, base)
+            return None if _several(own) else self._name_of(own, base)
         if not is_definite(noun):
             return None
         lemma = noun.lemma_.lower()
-        for pos, earlier in reversed(self.documents):
-            if pos < at and earlier.lemma_.lower() == lemma:
-                issuer = issuer_of(earlier)
-                if issuer is not None:
-                    return None if _plural(issuer) else self._name_of(issuer, pos - earlier.idx)
+        generic = lemma in _GENERIC_DOCUMENTS  # "The document" is the memo named before
+        earlier = [
+            (pos, t)
+            for pos, t in self.documents
+            if pos < at and (t.lemma_.lower() == lemma or (generic and t.i != noun.i))
+        ]
+        for pos, document in reversed(earlier):
+            issuer = issuer_of(document)
+            if issuer is not None:
+                return None if _several(issuer) else self._name_of(issuer, pos - document.idx)
+        if earlier:  # named before, by no one: the document itself
+            document = earlier[-1][1]
+            return speaker_phrase(document)[0] if document.lemma_.lower() != lemma else None
         found = self.institution(at)
         return found if found != UNATTRIBUTED else None
 
@@ -316,7 +365,7 @@ class Context:
             if pos < at
             and (issuer := issuer_of(t)) is not None
             and not _personal(issuer)
-            and not _plural(issuer)
+            and not _several(issuer)
         ]
         for pos, token in sorted(candidates, key=lambda c: c[0], reverse=True):
             if token.lower_ in lexicon()["impersonal_subjects"] or token.pos_ == "PRON":
@@ -327,8 +376,12 @@ class Context:
                     continue
                 return self._name_of(issuer, pos - token.idx)
             name = self._name_of(token, pos - token.idx)
-            if name != UNATTRIBUTED and fold(name) not in _GROUP_PRONOUNS | {"it"}:
-                return name
+            unresolved = fold(name).split()[-1:] == [fold(token.text)] and (
+                token.lemma_.lower() in _document_words()
+            )  # a document no one is named as issuing stands for no institution
+            if unresolved or name == UNATTRIBUTED or fold(name) in _GROUP_PRONOUNS | {"it"}:
+                continue
+            return name
         return UNATTRIBUTED
 
     def _group(self, at: int) -> str | None:
@@ -352,7 +405,9 @@ class Context:
         described with the same word, whichever came later."""
         # the head word as written: "the official" is not "the officials"
         word = re.compile(rf"(?<!\w){re.escape(fold(head.text))}(?!\w)")
-        named = [s for s in earlier if any(word.search(fold(p)) for p in self.phrases.get(s, [s]))]
+        # its head word in the earlier source's name, not in a modifier ("the ministry" is
+        # not "a senior official at the education ministry")
+        named = [s for s in earlier if word.search(fold(s))]
         if named:
             return named[0]
         # "the former member" is the person who spoke last and was described with one of
@@ -410,9 +465,26 @@ def _personal(token: Token) -> bool:
     return lemma in lex["person_nouns"] or token.pos_ == "PROPN"
 
 
+def _partitive(token: Token) -> Token | None:
+    """The noun of "one of the defendants", "two of them": what the number counts."""
+    if token.pos_ not in {"NUM", "PRON"} and token.lower_ != "one":
+        return None
+    for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"):
+        objs = [g for g in prep.children if g.dep_ == "pobj"]
+        if objs:
+            return objs[0]
+    return None
+
+
 def _has_name(head: Token) -> bool:
     """A description holding a proper name ("the Izmir chief prosecutor's office")."""
     return any(t.pos_ == "PROPN" for t in head.subtree if t.i < head.i)
+
+
+def _several(token: Token) -> bool:
+    """Several issuers ("the three countries", "X and Y"), not one institution with a plural
+    name ("the Syrian Democratic Forces")."""
+    return token.tag_ == "NNS" or any(c.dep_ == "conj" for c in token.children)
 
 
 def _plural(token: Token) -> bool:
@@ -440,6 +512,8 @@ def issuer_of(noun: Token) -> Token | None:
             found = child
         elif child.dep_ == "prep" and child.lower_ in {"from", "by"}:
             found = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if found is not None and child.lower_ == "from" and found.ent_type_ in _PLACES:
+                found = None  # "a report from Rojava" comes from a place, not an issuer
         elif child.dep_ == "acl" and child.lemma_.lower() in lex["issue_verbs"]:
             # "the order, issued by X", not "a memo seen by the Courier"
             agents = [g for g in child.children if g.dep_ == "agent"]
@@ -497,7 +571,10 @@ class BlockDoc:
 
     def quoted(self, token: Token) -> bool:
         """Whether ``token`` lies inside one of the block's quotations."""
-        return any(q.start <= token.idx < q.end for q in self.quote_spans)
+        return self.quoted_at(token.idx)
+
+    def quoted_at(self, char: int) -> bool:
+        return any(q.start <= char < q.end for q in self.quote_spans)
 
     @cached_property
     def text(self) -> str:
@@ -532,12 +609,21 @@ def article_context(mentions: list[dict], blocks: list[BlockDoc]) -> Context:
             words = sentence_words(block.doc, m["start"] - block.start)
             person_words.setdefault(m["entity"], set()).update(words)
     nouns = {*lex["person_nouns"], *lex["body_nouns"]}
-    described = [
-        (block.start + token.idx, fold(token.text), speaker_phrase(token)[0], token.tag_ == "NNS")
-        for block in blocks
-        for token in block.subjects
-        if token.lemma_.lower() in nouns and (not is_definite(token) or is_named(token))
-    ]
+    described = []
+    for block in blocks:
+        for token in block.subjects:
+            # the subject of a main clause or a cue: "He claimed a driver could …" describes
+            # no one the article goes on about
+            head = token.head
+            main = head.dep_ == "ROOT" or (head.dep_ == "conj" and head.head.dep_ == "ROOT")
+            if not (main or is_cue(head)):
+                continue
+            noun = _partitive(token) or token
+            if noun.lemma_.lower() not in nouns or (is_definite(token) and not is_named(token)):
+                continue
+            plural = noun.tag_ == "NNS" if noun is token else token.lower_ != "one"
+            word = fold(noun.text if noun is token or plural else noun.lemma_)  # one defendant
+            described.append((block.start + token.idx, word, speaker_phrase(token)[0], plural))
     for block in blocks:
         for token in block.cues:
             subject = subject_of(token)

@@ -69,15 +69,32 @@ def _double_spans(text: str) -> list[QuoteSpan]:
     return [s for s in spans if text[s.start : s.end].strip()]
 
 
+_SINGLE_PAIR = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–:]))([‘'])(?=\w)(.+?)(?<=[\w.,!?…])[’'](?!\w)")
+# A curly opening mark before a capital that nothing closes: speech that runs on into the
+# next paragraph (British style, ‘We buried him …). Apostrophes (“We’ve”) close nothing.
+_SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–:]))‘(?=[A-Z])")
+_SINGLE_CLOSE = re.compile(r"(?<=[\w.,!?…])’(?!\w)")
+
+
 def _single_spans(text: str, inside: list[QuoteSpan]) -> list[QuoteSpan]:
-    """‘…’ and '…' pairs that are not apostrophes and not nested in a double quote."""
+    """‘…’ and '…' pairs that are not apostrophes and not nested in a double quote, and a
+    last ‘ that the paragraph leaves open."""
     spans = []
-    pattern = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–:]))([‘'])(?=\w)(.+?)(?<=[\w.,!?…])[’'](?!\w)")
-    for match in pattern.finditer(text):
+    for match in _SINGLE_PAIR.finditer(text):
         start, end = match.start(2), match.end(2)
         if any(s.start <= start < s.end for s in inside):
             continue
         spans.append(QuoteSpan(start, end, single=True))
+    taken = [(s.start - 1, s.end + 1) for s in spans]
+    for match in _SINGLE_OPEN.finditer(text):
+        at = match.end()
+        if any(a <= match.start() <= b for a, b in taken) or any(
+            s.start <= at < s.end for s in inside
+        ):
+            continue
+        if not _SINGLE_CLOSE.search(text, at) and text[at:].strip():
+            spans.append(QuoteSpan(at, len(text.rstrip()), unclosed=True, single=True))
+        break  # only the paragraph's first open mark can run on
     return spans
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from helpers.annotate.context import (
     UNATTRIBUTED,
@@ -21,7 +21,18 @@ from helpers.annotate.context import (
     sentence_words,
 )
 from helpers.annotate.quote_marks import QuoteSpan
-from helpers.annotate.speakers import cue_in, lexicon, looks_like_name, speaker_phrase
+from helpers.annotate.speakers import (
+    cue_in,
+    cue_words,
+    is_cue,
+    lexicon,
+    looks_like_name,
+    naming_ahead_pattern,
+    naming_pattern,
+    speaker_phrase,
+    speaks,
+    subject_of,
+)
 from helpers.ingest.clean import POST_ATTRIBUTION
 from helpers.schema import QuoteKind
 
@@ -91,6 +102,8 @@ def _author_voice(block: BlockDoc) -> bool:
 def article_quotes(blocks: list[BlockDoc], ctx: Context) -> list[dict]:
     """Quotation rows of one article (offsets in the article text); updates ``ctx``."""
     rows: list[dict] = []
+    # rows whose speaker the sentences around suggest, or the quote before passed on
+    guessed: set[int] = set()
     previous: dict | None = None  # the last quote, for continuations
     in_blockquote: Attribution | None = None
     waiting: list[dict] = []  # quotes left open, whose speaker a later paragraph may name
@@ -142,6 +155,8 @@ def article_quotes(blocks: list[BlockDoc], ctx: Context) -> list[dict]:
             previous = add(
                 block, quote.start + lead, quote.start + lead + len(inner), inner, kind, attr
             )
+            if attr.guessed or attr.inherited:
+                guessed.add(len(rows) - 1)
             # a quote running on from paragraphs that left it open: its speaker is theirs
             if quote is spans[0] and quote.start <= 1 and attr.cue and not attr.inherited:
                 for row in waiting:
@@ -149,8 +164,145 @@ def article_quotes(blocks: list[BlockDoc], ctx: Context) -> list[dict]:
                 waiting = []
             if quote.unclosed and (attr.inherited or not attr.cue):
                 waiting.append(previous)
+        _names_given(block, ctx, [r for r in rows if r["block_id"] == block.block_id])
     rows += _posts(blocks, ctx)
+    _repeated_quotes(rows, blocks, ctx, guessed)
+    for row in rows:  # described, then named: "A man in his fifties … gave his name as X"
+        if row["speaker"] in ctx.aliases:
+            row["speaker"] = ctx.resolve(row["speaker"], None, row["start"])
+    ctx.speakers = [(at, ctx.aliases.get(s, s)) for at, s in ctx.speakers]
     return sorted(rows, key=lambda r: r["start"])
+
+
+_PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
+
+
+def _names_given(block: BlockDoc, ctx: Context, rows: list[dict]) -> None:
+    """Names the article gives a person it described: "He gave his name as X", "His first
+    name is X", "Can identified him as X", "she asked us to use her name: X", a speaker's
+    own "My name is X", and "She agreed to be identified." before the sentence naming her."""
+    text = block.text
+    found = [*naming_pattern().finditer(text), *naming_ahead_pattern().finditer(text)]
+    if not found:
+        return  # most paragraphs name no one: their sentences are not walked
+    sents = list(block.doc.sents)
+    for match in naming_pattern().finditer(text):
+        at = match.start()
+        inside = [r for r in rows if r["start"] <= block.start + at < r["end"]]
+        if inside:  # "My name is Aras Oskari": the speaker of the quote
+            if match.group("cue").lower().startswith("my "):
+                ctx.name(inside[0]["speaker"], match.group("name"), block.start + at)
+            continue
+        if block.quoted_at(at):
+            continue
+        _name_pronoun(block, sents, at, match.end("cue"), match.group("name"), ctx)
+    for match in naming_ahead_pattern().finditer(text):
+        here = next((i for i, s in enumerate(sents) if s.start_char <= match.start() < s.end_char))
+        if here + 1 < len(sents):
+            people = [e for e in sents[here + 1].ents if e.label_ == "PERSON"]
+            if people:
+                name = people[0].text
+                _name_pronoun(block, sents, match.start(), match.end(), name, ctx)
+
+
+def _name_pronoun(
+    block: BlockDoc, sents: list[Span], start: int, end: int, name: str, ctx: Context
+) -> None:
+    """Name the person the pronoun before character ``end`` stands for, unless the naming
+    lies inside a speaker's own phrase ("One man, who gave his name as X, said")."""
+    sent = next((s for s in sents if s.start_char <= start < s.end_char), None)
+    if sent is None:
+        return
+    tokens = [t for t in sent if t.idx < end]
+    if any(
+        t.dep_ == "nsubj"
+        and is_cue(t.head)
+        and t.lower_ not in _PRONOUN_GENDER
+        and t.left_edge.idx <= start <= t.right_edge.idx + 1
+        for t in sent
+    ):
+        return
+    pronouns = [t for t in tokens if t.lower_ in _PRONOUN_GENDER]
+    if not pronouns:
+        return
+    gender = _PRONOUN_GENDER[pronouns[-1].lower_]
+    described = ctx.resolve("he" if gender == "m" else "she", None, block.start + pronouns[0].idx)
+    if described != UNATTRIBUTED:
+        ctx.name(described, name, block.start + start, gender)
+
+
+_QA_LABEL = re.compile(r"^(?P<label>[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}):\s+\S")
+
+
+def _answers(blocks: list[BlockDoc], ctx: Context) -> list[tuple[BlockDoc, str]]:
+    """The paragraphs of a question-and-answer interview that a person speaks: labelled
+    with their name or initials ("Nell Ashby: …", "NA: …")."""
+    names = [n for n in ctx.person_names if " " in n]
+    found = []
+    for block in blocks:
+        match = _QA_LABEL.match(block.text)
+        if not match:
+            continue
+        label = match.group("label")
+        initials = [n for n in names if "".join(w[0] for w in n.split()) == label]
+        person = label if label in names else initials[0] if len(initials) == 1 else None
+        if person:
+            found.append((block, person))
+    return found
+
+
+_SUMMARY_ROLES = {"headline", "standfirst", "subheading"}
+
+
+def _repeated_quotes(
+    rows: list[dict], blocks: list[BlockDoc], ctx: Context, guessed: set[int]
+) -> None:
+    """A quote repeating words the article quotes elsewhere is theirs: a pull quote, a
+    headline's or subheading's quote (which wins over the headline's own summary "Kurds
+    say …"), words quoted again without a cue, or words of an interview answer ("SL: …").
+    Their words in order, gaps allowed ("If the border opened … the town would not
+    fall")."""
+    answers = [
+        (block.block_id, re.findall(r"\w+", block.text.lower()), person)
+        for block, person in _answers(blocks, ctx)
+    ]
+    roles = {b.block_id: b.role for b in blocks}
+    words = [re.findall(r"\w+", r["text"].lower()) for r in rows]
+    sources = [
+        i
+        for i, r in enumerate(rows)
+        if r["speaker"] != UNATTRIBUTED
+        and r["kind"] != "scare"
+        and roles.get(r["block_id"]) not in _SUMMARY_ROLES
+        and i not in guessed
+    ]
+    for i, row in enumerate(rows):
+        summary = roles.get(row["block_id"]) in _SUMMARY_ROLES
+        if row["kind"] == "scare" or len(words[i]) < 3:
+            continue
+        if row["speaker"] != UNATTRIBUTED and not summary and i not in guessed:
+            continue
+        for j in sources:
+            if j != i and len(words[j]) >= len(words[i]) and _in_order(words[i], words[j]):
+                row.update({k: rows[j][k] for k in _SPEAKER_FIELDS})
+                break
+        else:
+            for block_id, said, person in answers:
+                if block_id != row["block_id"] and _in_order(words[i], said):
+                    attr = Attribution(surface=person, cue="answer", speaker=person)
+                    row.update({k: getattr(attr, k) for k in ("speaker", "cue")})
+                    row.update(speaker_surface=person, phrase=person, cue_at=-1)
+                    break
+
+
+def _in_order(part: list[str], whole: list[str]) -> bool:
+    """Whether the words of ``part`` appear in ``whole`` in order (gaps allowed), the
+    first and the last next to their neighbours."""
+    it = iter(whole)
+    if not all(word in it for word in part):
+        return False
+    text = " ".join(whole)
+    return " ".join(part[:2]) in text and " ".join(part[-2:]) in text
 
 
 def _colon_intro(intro: BlockDoc | None, ctx: Context) -> Attribution:
@@ -204,9 +356,27 @@ def _attribute(
         for sent in window:
             found = cue_in(sent, skip, near, candidates, (quote.start, quote.end), phrases)
             if found:
-                return resolve_cue(found, ctx, block.start)
-    # A paragraph-long quote with no cue of its own continues the previous one.
+                return resolve_cue(_relayed(found), ctx, block.start)
+    owned = _owned_saying(around, quote)
+    if owned:
+        return resolve_cue(owned, ctx, block.start)
     whole = quote.start <= 1 and quote.end >= len(block.text.rstrip(' ”"’')) - 1
+    after = blocks[index + 1] if index + 1 < len(blocks) else None
+    # the sentence after the quote, or for a paragraph-long quote the next paragraph's
+    # first: an attribution ("Ilse Brandvik, 52, …, said she would stay") or words that
+    # point back at the quote ("That warning came from X", "Those words, from X")
+    if trailing:
+        following = (trailing[0], block)
+    elif whole and after is not None and after.role == "body" and len(after.doc):
+        first = next(iter(after.doc.sents))
+        following = (first, after) if _opens_with_speaker(first) else None
+    else:
+        following = None
+    if following is not None:
+        pointed = _pointed_back(*following)
+        if pointed:
+            return resolve_cue(pointed, ctx, following[1].start)
+    # A paragraph-long quote with no cue of its own continues the previous one.
     adjacent = {block.block_id, blocks[index - 1].block_id if index else -1}
     if (
         previous is not None
@@ -222,7 +392,129 @@ def _attribute(
             cue_at=previous["cue_at"],
             inherited=True,
         )
+    if following is not None and following[1] is not block:
+        sent, owner = following
+        roots = [t for t in owner.cues if t == sent.root and not owner.quoted(t)]
+        found = cue_in(sent, [], sent.start_char, roots, None, False)
+        if found:
+            return resolve_cue(found, ctx, owner.start)
+    # the person the words before it are about: "she answered in one word.", "I asked
+    # the mayor’s office … The answer was short.", "When I asked, she shrugged. “…”"
+    opens = not block.text[: quote.start].strip(" “\"‘'") or bool(lead_in)
+    if opens and (whole or lead_in):
+        if lead_in:
+            before, owner = [*sents[: sents.index(lead_in[0]) + 1]], block
+        elif index and blocks[index - 1].role == "body":
+            owner = blocks[index - 1]
+            before = list(owner.doc.sents)
+        else:
+            before, owner = [], block
+        found = _lead_speaker(before[-2:], owner)
+        if found:
+            attr = resolve_cue(found, ctx, owner.start)
+            attr.guessed = True
+            return attr
     return _headline_speaker(block, quote, ctx)
+
+
+def _relayed(found: tuple[str, Token, int]) -> tuple[str, Token, int]:
+    """"The daily, quoting an unnamed official, branded the pictures “propaganda”": the
+    words are the official's, the outlet relays them."""
+    cue, subject, at = found
+    verb = subject.head
+    for child in [*subject.children, *verb.children]:
+        if child.dep_ in {"acl", "advcl"} and child.lemma_.lower() in lexicon()["relay_verbs"]:
+            objs = [g for g in child.children if g.dep_ == "dobj"]
+            if objs and child.tag_ == "VBG":
+                return cue, objs[0], at
+    return found
+
+
+def _owned_saying(around: list[Span], quote: QuoteSpan) -> tuple[str, Token, int] | None:
+    """"the water board's claim that the pipes had been “completely replaced”": the possessor
+    of a noun of saying whose clause holds the quote."""
+    nouns = set(lexicon()["saying_nouns"])
+    for sent in around:
+        inside = [t for t in sent if quote.start <= t.idx < quote.end]
+        for token in sent:
+            if token.lemma_.lower() not in nouns or not inside:
+                continue
+            owners = [c for c in token.children if c.dep_ == "poss" and c.pos_ != "PRON"]
+            if owners and all(token in t.ancestors for t in inside):
+                return (token.text, owners[0], owners[0].idx)
+    return None
+
+
+# Nouns for words said, which a sentence after a quote points back with ("That warning
+# came from X", "The words came from X", "That is the view of X").
+_SAID_NOUNS = {"word", "words", "warning", "view", "verdict", "assessment", "comment",
+               "message", "remark", "plea", "reply", "answer", "response", "claim", "line"}
+_ASKING = {"ask", "question", "contact", "call", "email", "reach", "approach", "press"}
+
+
+def _pointed_back(sent: Span, owner: BlockDoc) -> tuple[str, Token, int] | None:
+    """The speaker a sentence names when it opens by pointing back at the quote before it
+    ("That was how Petra Vohl summed it up", "Those words, from Dilys Fairweather, …")."""
+    first = next((t for t in sent if not t.is_punct), None)
+    if first is None:
+        return None
+    demonstrative = first.lower_ in {"that", "this", "those", "these"}
+    said = first.lower_ == "the" and first.head.lower_ in _SAID_NOUNS
+    if not (demonstrative or said):
+        return None
+    outside = [t for t in sent if not owner.quoted(t)]
+    people = [t for t in outside if t.ent_type_ == "PERSON" and t.dep_ != "compound"]
+    # "came from X", "the view of X", "That was X": the name the sentence turns on
+    named = [
+        t
+        for t in outside
+        if t.pos_ == "PROPN"
+        and ((t.dep_ == "pobj" and t.head.lower_ in {"from", "of", "by"}) or t.dep_ == "attr")
+    ]
+    found = people or named or [t for t in outside if t.ent_type_ == "ORG"]
+    return ("said", found[0], found[0].idx) if found else None
+
+
+def _lead_speaker(sents: list[Span], owner: BlockDoc) -> tuple[str, Token, int] | None:
+    """Who the sentences before a quote with no cue of its own make its speaker: the
+    subject of the last cue (whom the author asked, when the author asked), else the
+    person the last sentence is about; a last sentence about the answer itself ("The reply
+    came back within a minute.") passes to the one before."""
+    for sent in reversed(sents):
+        cues = [t for t in owner.cues if sent.start <= t.i < sent.end and not owner.quoted(t)]
+        for token in cues:  # the author asked someone: the one asked answers
+            subject = subject_of(token)
+            if subject is not None and subject.lower_ in {"i", "we"}:
+                asked = [c for c in token.children if c.dep_ in {"dobj", "dative"}]
+                if token.lemma_.lower() in _ASKING and asked and asked[0].pos_ != "PRON":
+                    return (cue_words(token), asked[0], asked[0].idx)
+        # the sentence's main cue: "X said the trust spent the week asking …" is X's
+        for token in sorted(cues, key=lambda t: (len(list(t.ancestors)), -t.i)):
+            subject = subject_of(token)
+            if subject is not None and speaks(token, subject, []):
+                return (cue_words(token), subject, token.idx)
+        root = sent.root
+        subjects = [c for c in root.children if c.dep_ == "nsubj"]
+        if not subjects:
+            continue
+        subject = subjects[0]
+        if subject.lemma_.lower() in _SAID_NOUNS:
+            continue  # "The answer was short.": whose, the sentence before says
+        if _speaker_like(subject):
+            return (root.text.lower(), subject, subject.idx)
+        return None
+    return None
+
+
+def _speaker_like(token: Token) -> bool:
+    """A person or a named organisation: someone a quote can be given to."""
+    lex = lexicon()
+    return (
+        token.ent_type_ in {"PERSON", "ORG"}
+        or token.lower_ in {"he", "she"}
+        or token.lemma_.lower() in lex["person_nouns"]
+        or (token.pos_ == "PROPN" and token.ent_type_ not in {"GPE", "LOC", "DATE", "NORP"})
+    )
 
 
 def _headline_speaker(block: BlockDoc, quote: QuoteSpan, ctx: Context) -> Attribution:
@@ -258,10 +550,16 @@ def _trailing(sents: list[Span], quote: QuoteSpan, text: str) -> list[Span]:
     after = next((s for s in sents if s.start_char >= quote.end), None)
     if after is None or text[quote.end : after.start_char].strip(" ”\"’'"):
         return []
-    root = after.root
+    return [after] if _opens_with_speaker(after) else []
+
+
+def _opens_with_speaker(sent: Span) -> bool:
+    """A sentence that opens with its subject or its verb ("Mr. Clyburn said.", "said
+    Mr. Clyburn", "That warning came from X"), not with a clause ("Asked what …, X …")."""
+    root = sent.root
     subjects = [c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}]
-    opens = root.i == after.start or any(c.left_edge.i == after.start for c in subjects)
-    return [after] if opens else []
+    start = next((t.i for t in sent if not t.is_punct), sent.start)
+    return root.i == start or any(c.left_edge.i == start for c in subjects)
 
 
 def _posts(blocks: list[BlockDoc], ctx: Context) -> list[dict]:

@@ -50,6 +50,11 @@ def words() -> dict[str, frozenset[str]]:
     plurals |= {w + ("es" if w.endswith(("s", "sh", "ch")) else "s") for w in agents}
     plurals |= {w[:-1] + "ies" for w in agents if w.endswith("y") and w[-2:-1] not in "aeiou"}
     out["agents"] = frozenset(agents | plurals)
+    lex_bodies = {fold(w) for w in (*lex["body_nouns"], *lex["media_nouns"])}
+    bodies = out["body_words"] | out["org_nouns"] | lex_bodies
+    out["people"] = frozenset(
+        w for w in out["agents"] if w not in bodies and w.rstrip("s") not in bodies
+    )
     return out
 
 

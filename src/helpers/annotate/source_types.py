@@ -28,6 +28,7 @@ class Evidence:
     linked: list[str] = field(default_factory=list)  # descriptions of the bodies it names
     cues: set[str] = field(default_factory=set)
     named: bool = False  # a name, not a description ("Nura Sheikho", not "a senior official")
+    label: str = ""  # the entity label the article's parse gives the name (GPE, ORG, …)
 
 
 _POSSESSOR = re.compile(r"(?:^|(?<=\s))[\w.-]+(?:\s[\w.-]+){0,2}['’]s(?=\s|$)")
@@ -132,7 +133,8 @@ def _armed(ev: Evidence, heads: list[str], texts: dict) -> tuple[str, str] | Non
         group = norm(alias_entities().get(group, group))
     if ev.name in st["armed_groups"] or (group and ev.name.endswith(f"({group.upper()})")):
         return "armed_group_spokesperson", f"armed_group:{group or ev.name}:group"
-    if group and _first_word(own, tuple(st["armed_group_spokesperson"])):
+    speaking = (*st["armed_group_spokesperson"], "co-chair", "chairman", "chairwoman", "leader")
+    if group and _first_word(own, speaking):
         return "armed_group_spokesperson", f"armed_group:{group}:spokesperson"
     members = (*st["armed_group_member"], "guard", "guards", "fighter")
     member = _first_word(own, members)
@@ -163,7 +165,7 @@ def _age(ev: Evidence, heads: list[str], texts: dict) -> tuple[str, str] | None:
 
 
 def _state(ev: Evidence, heads: list[str], texts: dict) -> tuple[str, str] | None:
-    if ev.name in states():
+    if ev.name in states() or ev.label == "GPE":
         return "government_official", "gpe_state"
     return None
 

@@ -15,6 +15,7 @@ acronyms to their long forms, and the page's own outlet is left out.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
@@ -110,6 +111,13 @@ class Facts:
             for e in b.doc.ents
             if e.label_ in {"ORG", "GPE", "NORP", "FAC"}
         }
+        # the label the parse gives a name most often: "Greenland" GPE, not once PERSON
+        counts = Counter(
+            (describe(e)["entity"], e.label_) for b in blocks for e in b.doc.ents
+        ).most_common()
+        self.labels: dict[str, str] = {}
+        for (name, label), _ in counts:
+            self.labels.setdefault(name, label)
         self.own = _own_outlets(blocks)
         # "The order, issued by the Ashcombe … Fire Service": whose each kind of document is
         self.doc_authors = {
@@ -126,6 +134,43 @@ class Facts:
         self.media = {name for _, name in ctx.media} | {
             name for name in self.orgs if _is_outlet_name(name, self.described)
         }
+        self.interviews = _interview_labels(self)  # Q&A answers, by interviewee
+
+    def interviewee(self, block: BlockDoc) -> str:
+        """The interviewee whose answer a block is, when the Q&A has two answers or more."""
+        person = _interview_label(block, self)
+        return person if person in {e.source for e in self.interviews} else ""
+
+    def is_own(self, name: str) -> bool:
+        """The page's own outlet, by any of its forms: "Millbrook Tenants Network (MTN)",
+        "MTN", "the Network", "Courant" of "Valley Courant"."""
+        if not self.own:
+            return False
+        forms = {fold(name), fold(re.sub(r"^the\s+", "", name, flags=re.I))}
+        forms.add(fold(self.canonical(name)))
+        m = re.match(r"^(.*) \((\w+)\)$", self.canonical(name))
+        if m:
+            forms |= {fold(m.group(1)), fold(m.group(2))}
+        own = set()
+        for o in self.own:
+            own |= {fold(o), fold(self.canonical(o))}
+            mo = re.match(r"^(.*) \((\w+)\)$", self.canonical(o))
+            if mo:
+                own |= {fold(mo.group(1)), fold(mo.group(2))}
+        lasts = {o.split()[-1] for o in own if len(o.split()) > 1}
+        return bool(forms & own) or (len(name.split()) <= 2 and fold(name.split()[-1]) in lasts)
+
+    def first_mention(self, name: str) -> int:
+        """The article offset where a name first appears, else -1."""
+        for block in self.blocks:
+            at = block.text.find(name)
+            if at >= 0:
+                return block.start + at
+        return -1
+
+    def block_of_span(self, span: Span) -> int:
+        """The block a span of one of the article's docs is in."""
+        return next((b.block_id for b in self.blocks if b.doc is span.doc), -1)
 
     def block_of(self, at: int) -> int:
         return next((b.block_id for b in self.blocks if b.start <= at < b.start + len(b.text)), -1)
@@ -175,10 +220,12 @@ def article_sources(blocks: list[BlockDoc], quotes: list[dict], ctx: Context) ->
               "embed" if q["kind"] == "tweet" else "quote")
         for q in by_cue.values()
     ]  # fmt: skip
-    events += _interview_labels(facts)
+    events += facts.interviews
     for block in facts.blocks:
-        if _interview_label(block, facts):
+        if facts.interviewee(block):
             continue  # an interview's answer: the interviewee's words, like a quotation
+        if _CAPTION_CREDIT.search(block.text):
+            continue  # a photo caption the cleaner kept: "… (Coast Newswire Photo/Ana Ruiz)"
         skip = [
             (q["start"] - block.start - 1, q["end"] - block.start + 1)
             for q in quotes
@@ -186,9 +233,14 @@ def article_sources(blocks: list[BlockDoc], quotes: list[dict], ctx: Context) ->
         ]
         for sent in block.doc.sents:
             events += _sentence_sources(sent, skip, ctx, block.start, block.cues, facts)
-    events = _resolve(events, facts, ctx)
+    events = _headline_words(_resolve(events, facts, ctx), facts)
     _merge_short_names(events, facts)
     _merge_descriptions(events, facts)
+    events = [e for e in events if not facts.is_own(e.source)]
+    bare = {e.source for e in events}
+    for e in events:  # "The Foreign and Expatriates Ministry" is the "Foreign and … Ministry"
+        if e.source[:4] in {"The ", "the "} and e.source[4:] in bare:
+            e.source = e.source[4:]
     sources = {e.source for e in events}
     shortest = _shortest_forms(sources)
     sentences: dict[str, set[int]] = {}
@@ -210,6 +262,8 @@ def article_sources(blocks: list[BlockDoc], quotes: list[dict], ctx: Context) ->
         )
         row["n"] += 1
     for ev in evidence.values():
+        person = ev.name in facts.person_names or ev.name in ctx.person_names
+        ev.label = "" if person else facts.labels.get(ev.name, "")
         ev.described = facts.evidence_for(ev.name)
         ev.linked = _linked(ev, facts, {n for n in evidence if not _is_person(n, facts)})
     for row in table.values():
@@ -219,6 +273,44 @@ def article_sources(blocks: list[BlockDoc], quotes: list[dict], ctx: Context) ->
 
 def _is_person(name: str, facts: Facts) -> bool:
     return name in facts.person_names or any(p.endswith(f" {name}") for p in facts.person_names)
+
+
+_HEADER_ROLES = {"headline", "standfirst", "subheading"}
+
+
+def _headline_words(events: list[Event], facts: Facts) -> list[Event]:
+    """A headline's bare noun ("Monitor releases images", "nurse says") is the source the
+    text below names with the same word; a singular one with none is no source ("Ministry
+    welcomes ruling"), a plural one is the group it names ("Defendants say")."""
+    roles = {b.block_id: b.role for b in facts.blocks}
+    out = []
+    for i, event in enumerate(events):
+        word = event.source
+        known = word in facts.orgs or word in facts.person_names or word in states()
+        if (
+            roles.get(facts.block_of(event.at)) not in _HEADER_ROLES
+            or len(word.split()) != 1
+            or known
+            or event.how == "embed"
+        ):
+            out.append(event)
+            continue
+        stem = _stem(fold(word))[:5]
+        later = [
+            e.source
+            for e in events[i + 1 :]
+            if roles.get(facts.block_of(e.at)) not in _HEADER_ROLES
+            and any(
+                w.startswith(stem)
+                for t in (e.source, e.phrase, *facts.evidence_for(e.source))
+                for w in re.findall(r"\w+", fold(t))
+            )
+        ]
+        if later:
+            out.append(Event(later[0], event.phrase, event.cue, event.at, event.how))
+        elif word.lower().endswith("s"):
+            out.append(event)  # a group: "Defendants say they were obeying an order"
+    return out
 
 
 def _merge_short_names(events: list[Event], facts: Facts) -> None:
@@ -238,7 +330,7 @@ def _merge_descriptions(events: list[Event], facts: Facts) -> None:
     """A person described ("a spokesman", "counter-terror expert") is the named person the
     article described with all the same words, the latest one named before it."""
     stop = DETERMINERS | {fold(w) for w in lexicon()["function_words"]} | {"one", "another"}
-    persons = words()["agents"]
+    persons = words()["people"]
     first_at: dict[str, int] = {}
     for event in events:
         first_at.setdefault(event.source, event.at)
@@ -260,9 +352,9 @@ def _merge_descriptions(events: list[Event], facts: Facts) -> None:
             continue
         fits = [(first_at[n], n) for n, known in said.items() if content <= known]
         before = [c for c in fits if c[0] < at]
-        after = [
-            c for c in fits if at < c[0] < at + 600
-        ]  # "A medical ethicist explains … Anders Brekke"
+        # "A medical ethicist explains …" in a standfirst, "Anders Brekke, who …" just below
+        named = [(facts.first_mention(n), n) for _, n in fits]
+        after = [c for c in named if at < c[0] < at + 600]
         if before:
             mapped[source] = max(before)[1]
         elif after:
@@ -271,6 +363,10 @@ def _merge_descriptions(events: list[Event], facts: Facts) -> None:
         event.source = mapped.get(event.source, event.source)
 
 
+_CAPTION_CREDIT = re.compile(
+    r"(?:\b(?:Photograph|Photo|Picture|Image)s?\s*:\s*[A-Z][^.]*$"
+    r"|\([^()]*\bPhoto\b[^()]*/[^()]*\)\s*$)"
+)
 _LABEL = re.compile(r"^(?P<label>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3}):\s+\S")
 
 
@@ -291,13 +387,21 @@ def _interview_label(block: BlockDoc, facts: Facts) -> str:
 
 
 def _interview_labels(facts: Facts) -> list[Event]:
-    """One event per interviewee of a Q&A, at its first labelled answer."""
-    out, seen = [], set()
+    """One event per interviewee of a Q&A, at its first labelled answer; an interview has
+    two answers or more ("Verdict: Misleading." once is no interview), and the label whose
+    paragraphs are questions is the interviewer's (the page's own)."""
+    answers: dict[str, list[BlockDoc]] = {}
     for block in facts.blocks:
         person = _interview_label(block, facts)
-        if person and person not in seen:
-            seen.add(person)
-            out.append(Event(person, person, "interview", block.start, "interview"))
+        if person:
+            answers.setdefault(person, []).append(block)
+    out = []
+    for person, blocks in answers.items():
+        questions = sum(b.text.rstrip().endswith("?") for b in blocks)
+        if len(blocks) >= 2 and questions <= len(blocks) / 2:
+            out.append(Event(person, person, "interview", blocks[0].start, "interview"))
+        elif len(blocks) >= 2:
+            facts.own.add(person)  # the interviewer
     return out
 
 
@@ -504,7 +608,17 @@ def _subject(verb: Token, ctx: Context) -> tuple[Token | None, str]:
     subject, checked, else the nearest noun chunk before the verb in its clause, else a
     surname right before it ("Can said")."""
     subject = subject_of(verb)
-    if subject is not None and subject.i > verb.i and not _inverted(verb, subject):
+    relative = verb.dep_ == "relcl" and any(
+        c.dep_ == "nsubj" and c.lower_ in {"which", "that"} for c in verb.children
+    )
+    if relative:
+        # "pro-government accounts, which say …"; not "a claim that will add to tensions",
+        # whose subject is the claim: no fallback to a noun before it
+        if not (verb.head.pos_ == "PROPN" or _can_speak(verb.head)):
+            return None, ""
+        subject = verb.head
+    agent = subject is not None and subject.dep_ == "pobj" and subject.head.dep_ == "agent"
+    if subject is not None and subject.i > verb.i and not agent and not _inverted(verb, subject):
         subject = None
     if subject is not None and subject.i <= _dateline_end(verb.sent):
         subject = None  # the dateline's place: "PORTVALE (Coast Wire) — …, residents said"
@@ -585,8 +699,12 @@ def _fallback_subject(verb: Token, ctx: Context) -> Token | None:
         and any(c.dep_ == "appos" and head.i < c.i < verb.i for c in head.children)
     ):
         return head  # "The Ledger Line, a business daily, reported": the parse took it for a clause
+    if verb.tag_ == "VBN" and not any(c.dep_ == "aux" for c in verb.children):
+        return None  # a participle: "the journalists were detained, accused of filming"
     if verb.dep_ == "conj":  # "Omer was transferred …, and describes": the first verb's subject
-        subjects = [c for c in head.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        # not of a participle: "they were detained …, accused of filming" were the accused
+        deps = {"nsubj"} if verb.tag_ == "VBN" else {"nsubj", "nsubjpass"}
+        subjects = [c for c in head.children if c.dep_ in deps]
         return subjects[0] if subjects else None
     if verb.tag_ == "VBG" or verb.dep_ in {"xcomp", "acl", "amod", "relcl", "pcomp"}:
         return None
@@ -859,8 +977,8 @@ def _resolve(events: list[Event], facts: Facts, ctx: Context) -> list[Event]:
                 out.append(Event(author, author, event.cue, event.at, event.how))
                 if kind == "evidence" or _authored_document(event.source):
                     continue
-                if not _is_definite(event.source):
-                    out.append(event)
+                if not _is_definite(event.source) or event.owner:
+                    out.append(event)  # "an internal memo", "the operator's own log"
                 continue
             if kind == "evidence" or _authored_document(event.source):
                 continue
@@ -909,11 +1027,12 @@ def _is_definite(source: str) -> bool:
 
 def _trim(source: str) -> str:
     """A long description cut to its head phrase: "a shopkeeper in Birecik, who did not want
-    his name published" -> "a shopkeeper in Birecik"."""
+    his name published" -> "a shopkeeper in Birecik"; a list bullet dropped."""
+    source = source.lstrip("•·▪‣*–—- ")
     if len(source.split()) <= 4:
         return source
     head = head_phrase(source)
-    return head if head and len(head.split()) >= 2 else source
+    return head if head and (len(head.split()) >= 2 or head[:1].isupper()) else source
 
 
 def _issuer(event: Event, before: list[Event], facts: Facts) -> str:
@@ -979,7 +1098,19 @@ def _description_name(event: Event, before: list[Event], facts: Facts) -> str:
         # "Osprey Marine, a Dutch salvage company … The company said": the one described so
         described = [e for e in ents if any(word.search(fold(d)) for d in facts.evidence_for(
             describe(e)["entity"]))]  # fmt: skip
-        orgs = described or [e for e in ents if e.label_ == "ORG"]
+        # else the organisation that spoke last, or the one named last nearby (this
+        # paragraph or the one before, not a headline)
+        spoken = {e.source for e in before}
+        here = facts.block_of(event.at)
+        ids = [b.block_id for b in facts.blocks if b.role not in _HEADER_ROLES]
+        near = set(ids[max(0, ids.index(here) - 1) : ids.index(here) + 1]) if here in ids else set()
+        sent = facts.sentence(event.at)
+        orgs = described or [
+            e
+            for e in ents
+            if (e.label_ == "ORG" or (e.label_ == "FAC" and sent is not None and e.sent == sent))
+            and (describe(e)["entity"] in spoken or facts.block_of_span(e) in near)
+        ]
         if orgs:
             return describe(orgs[-1])["entity"]
     return event.source
@@ -1012,7 +1143,7 @@ def _naming_map(events: list[Event], facts: Facts) -> dict[str, str]:
     sentences = [re.compile(p.format(name=name, title=f"(?:{titles})"), re.I)
                  for p in words_list("name_sentences")]  # fmt: skip
     consent = [re.compile(p, re.I) for p in words_list("naming_consent")]
-    persons = words()["agents"]
+    persons = words()["people"]
     for i, (start, _end, sent) in enumerate(facts.sents):
         text = sent.text
         found = None

@@ -58,15 +58,21 @@ def lexicon() -> dict:
 def is_cue(token: Token) -> bool:
     lex = lexicon()
     lemma = token.lemma_.lower()
-    if token.pos_ not in {"VERB", "AUX"}:
+    if token.pos_ not in {"VERB", "AUX"} and not _verb_taken_for_a_noun(token):
         return False
     if lemma in lex["document_cues"]:  # "the post read in part:", not "she read the post"
         return _document_speaks(token)
+    if lemma in lex["quote_verbs"] and _governs_a_quotation(token):
+        return True
     if lemma not in lex["speech_verbs"]:
         return False
     particle = lex["particle_verbs"].get(lemma)
     if particle and not any(c.dep_ == "prt" and c.lower_ == particle for c in token.children):
         return False
+    if lemma in lex["colon_verbs"]:  # "She went on: ‘…", not "would go on “until …”"
+        last = max([token.i, *(c.i for c in token.children if c.dep_ == "prt")])
+        follows = token.doc[last + 1].text if last + 1 < len(token.doc) else ""
+        return follows == ":"
     if lemma in lex["silent_cues"] and (
         any(c.dep_ == "neg" for c in token.children)
         or (token.dep_ == "xcomp" and token.head.lemma_.lower() in lex["refusal_verbs"])
@@ -80,6 +86,18 @@ def is_cue(token: Token) -> bool:
     return True
 
 
+_OPENING = {"“", "‘", '"', "'", "«"}
+
+
+def _governs_a_quotation(verb: Token) -> bool:
+    """An active verb with a subject and an object whose clause holds a quotation mark:
+    "called the election “rigged”", "described the reforms as “a licence …”"."""
+    deps = {c.dep_ for c in verb.children}
+    if "nsubj" not in deps or "auxpass" in deps or (verb.tag_ == "VBN" and "aux" not in deps):
+        return False
+    return any(t.text in _OPENING for t in verb.subtree if t.i > verb.i)
+
+
 def _document_speaks(verb: Token) -> bool:
     """A document cue with a document (or "it") for its subject; a fragment's verb hangs
     from its document ("The order, issued by X, read in full:")."""
@@ -88,6 +106,17 @@ def _document_speaks(verb: Token) -> bool:
     return any(
         c.dep_ == "nsubj" and (c.lower_ in {"it", "this"} or c.lemma_.lower() in _document_words())
         for c in verb.children
+    )
+
+
+def _verb_taken_for_a_noun(token: Token) -> bool:
+    """"A copy of the order … states:": a sentence's root the tagger read as a plural noun
+    but that has a subject is its verb."""
+    return (
+        token.dep_ == "ROOT"
+        and token.tag_ == "NNS"
+        and token.lower_.endswith("s")
+        and any(c.dep_ == "nsubj" for c in token.children)
     )
 
 
@@ -120,7 +149,13 @@ def speaks(verb: Token, subject: Token, quoted: list[Token]) -> bool:
 def naming_pattern() -> re.Pattern:
     cues = "|".join(re.escape(c) for c in lexicon()["naming_cues"])
     name = r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}"
-    return re.compile(rf"\b(?:{cues})\s+[“\"‘']?(?P<name>{name})")
+    return re.compile(rf"\b(?P<cue>(?i:{cues}))\s+[“\"‘']?(?P<name>{name})")
+
+
+@cache
+def naming_ahead_pattern() -> re.Pattern:
+    cues = "|".join(re.escape(c) for c in lexicon()["naming_ahead"])
+    return re.compile(rf"\b(?i:{cues})\b")
 
 
 def is_definite(noun: Token) -> bool:
@@ -140,8 +175,14 @@ def cue_words(verb: Token) -> str:
 
 def subject_of(verb: Token) -> Token | None:
     """The subject of a cue verb, climbing from "saying …" and "went on to say …"."""
+    inverted = _inverted_name(verb)
+    if inverted is not None:
+        return inverted
     node = verb
     for _ in range(3):
+        surname = _surname_taken_for_a_verb(node)
+        if surname is not None:
+            return surname
         # the subject nearest the verb: "Damascus, SANA – The Ministry affirmed" has two
         subjects = [c for c in node.children if c.dep_ in _SUBJECT_DEPS]
         if subjects:
@@ -162,6 +203,9 @@ def subject_of(verb: Token) -> Token | None:
         node = node.head
     if verb.dep_ == "acl" and verb.lemma_.lower() in lexicon()["document_cues"]:
         return verb.head  # "The order, issued by X, read in full:"
+    opening = _misparsed_subject(verb)
+    if opening is not None:
+        return opening
     # "…,” reported Newsweek: an inverted subject the parser took for an object.
     after = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
     if (
@@ -171,6 +215,64 @@ def subject_of(verb: Token) -> Token | None:
         and (after.pos_ == "PROPN" or after.lower_ in PERSON_PRONOUNS)
     ):
         return after
+    return None
+
+
+_CLOSING = {"”", '"', "’", "'", "»"}
+
+
+def _inverted_name(verb: Token) -> Token | None:
+    """“…,” said Rami Abdulrahman of …: right after a closing quotation mark, the name
+    after the verb is its subject, whatever the parser attached it to; not "said Hulusi
+    Akar's critics"."""
+    doc = verb.doc
+    if verb.i == 0 or doc[verb.i - 1].text not in _CLOSING or verb.i + 1 >= len(doc):
+        return None
+    end = verb.i + 1
+    while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper():
+        end += 1
+    if end == verb.i + 1 or (end < len(doc) and doc[end].lower_ in {"'s", "’s", "'", "’"}):
+        return None
+    return doc[end - 1]
+
+
+def _misparsed_subject(verb: Token) -> Token | None:
+    """"The Kurdish Democratic Forces (KDF), the coalition led by … that has pushed IS out
+    of …, said": a long subject the parser took for a clause before the verb; its subject
+    opens the sentence (not a quotation before the verb: "“We won,” said …")."""
+    sent = verb.sent
+    if doc_text(sent.doc, sent.start) in _OPENING:
+        return None
+    for child in verb.children:
+        if child.dep_ in {"ccomp", "advcl"} and child.i < verb.i:
+            subjects = [c for c in child.children if c.dep_ == "nsubj"]
+            if subjects and subjects[0].left_edge.i == sent.start:
+                return subjects[0]
+    return None
+
+
+def doc_text(doc, i: int) -> str:
+    return doc[i].text if 0 <= i < len(doc) else ""
+
+
+def _surname_taken_for_a_verb(verb: Token) -> Token | None:
+    """"Can said", "May said": a capitalised modal before a finite verb is a surname, the
+    verb's subject ("Polat Can said" too)."""
+    if verb.tag_ not in {"VBD", "VBZ"}:
+        return None
+    doc = verb.doc
+    for child in verb.children:
+        if (
+            child.dep_ in {"aux", "dep"}
+            and child.tag_ == "MD"
+            and child.text[:1].isupper()
+            and child.i < verb.i
+            and all(t.pos_ == "ADV" for t in doc[child.i + 1 : verb.i])
+        ):
+            before = doc[child.i - 1] if child.i > 0 else None
+            if before is not None and before.pos_ == "PROPN" and before.head == verb:
+                return before  # "Polat Can said": the name's first word is the subject
+            return child
     return None
 
 
@@ -197,8 +299,8 @@ def speaker_phrase(token: Token) -> tuple[str, Token, str]:
             and any(c.dep_ == "ccomp" for c in child.children)
         ):
             end = min(end, child.left_edge.i)
-    while end > token.i + 1 and doc[end - 1].is_punct:
-        end -= 1
+            while end > token.i + 1 and doc[end - 1].is_punct:
+                end -= 1
     whole = doc[token.left_edge.i : end]
     phrase = _trim(whole)
     # "Akar's critics": a possessor is not the speaker; nor a name in a post-modifier
@@ -214,6 +316,23 @@ def speaker_phrase(token: Token) -> tuple[str, Token, str]:
         for e in phrase.ents
         if e.label_ == "PERSON" and e.root.dep_ != "poss" and e.root.i not in modifiers
     ]
+    # "Zinar Can, a spokesman for the Eastern Shield, said": the parser took the apposition
+    # for the subject and left the name opening the sentence aside
+    start = whole.start
+    if not people and start >= 2 and doc[start - 1].text == ",":
+        named = next((e for e in doc.ents if e.label_ == "PERSON" and e.end == start - 1), None)
+        if named is not None and (named.start == named.sent.start or doc[named.start - 1].is_punct):
+            return named.text, named.root, doc[named.start : whole.end].text
+    if not people and token.pos_ == "PROPN" and token.i + 1 < len(doc):
+        surname = doc[token.i + 1]  # "Polat Can said", "Can" tagged a modal verb
+        if surname.tag_ == "MD" and surname.text[:1].isupper() and surname.head == token.head:
+            first = token.i  # the capitalised run up to the surname, not "Group spokesman"
+            while first > token.left_edge.i and doc[first - 1].pos_ == "PROPN":
+                if doc[first - 1].ent_type_ not in {"", "PERSON"}:
+                    break
+                first -= 1
+            run = doc[token.left_edge.i : surname.i + 1]
+            return doc[first : surname.i + 1].text, token, run.text
     if people:
         end = people[-1].end  # NER may stop short: "Polat" of "Polat Can"
         while (
@@ -259,8 +378,8 @@ def _trim(span: Span) -> Span:
         if token.text == "(":
             end = token.i
             break
-    while end > start and doc[end - 1].is_punct:
-        end -= 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in {"'s", "’s"}):
+        end -= 1  # "the council’s claim": the council
     return doc[start:end] if end > start else span
 
 
