@@ -22,7 +22,7 @@ from functools import cache
 from spacy.tokens import Span, Token
 
 from helpers.annotate.context import UNATTRIBUTED, BlockDoc, Context, resolve_cue
-from helpers.annotate.entities import describe
+from helpers.annotate.entities import dateline_end, describe
 from helpers.annotate.source_names import (
     _PERSON_ENDINGS,
     article_aliases,
@@ -69,7 +69,6 @@ _BODY_HEADS = {
     "army",
 }
 _NAME_LABELS = {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "LAW"}
-_DASHES = {"-", "--", "–", "—"}
 
 
 @dataclass
@@ -620,7 +619,7 @@ def _subject(verb: Token, ctx: Context) -> tuple[Token | None, str]:
     agent = subject is not None and subject.dep_ == "pobj" and subject.head.dep_ == "agent"
     if subject is not None and subject.i > verb.i and not agent and not _inverted(verb, subject):
         subject = None
-    if subject is not None and subject.i <= _dateline_end(verb.sent):
+    if subject is not None and subject.i <= dateline_end(verb.sent):
         subject = None  # the dateline's place: "PORTVALE (Coast Wire) — …, residents said"
     if subject is not None and subject.pos_ == "NOUN" and not _can_speak(subject):
         subject = _person_above(subject)  # "a driver from the depot, who … and asked"
@@ -708,7 +707,7 @@ def _fallback_subject(verb: Token, ctx: Context) -> Token | None:
         return subjects[0] if subjects else None
     if verb.tag_ == "VBG" or verb.dep_ in {"xcomp", "acl", "amod", "relcl", "pcomp"}:
         return None
-    dateline = _dateline_end(sent)
+    dateline = dateline_end(sent)
     chunks = [c for c in sent.noun_chunks if c.end <= verb.i and c.start > dateline]
     # after a dateline the parse is often lost: "…, residents and the port authority said"
     deps = {"nsubj", "nsubjpass", "ROOT", "dep", "appos", *(["conj"] if dateline >= 0 else [])}
@@ -726,16 +725,6 @@ def _fallback_subject(verb: Token, ctx: Context) -> Token | None:
             if root.pos_ in {"NOUN", "PROPN"}:
                 return root
     return None
-
-
-def _dateline_end(sent: Span) -> int:
-    """The token index where a wire dateline at the start of a sentence ends ("PORTVALE
-    (Coast Wire) —"), else -1."""
-    first = sent[0]
-    if not (first.is_upper and len(first) > 1 and first.pos_ == "PROPN"):
-        return -1
-    dash = next((t for t in sent[:12] if t.text in _DASHES), None)
-    return dash.i if dash is not None else -1
 
 
 def _prepositional(sent: Span) -> list[tuple[str, Token]]:
