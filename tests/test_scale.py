@@ -616,3 +616,13 @@ def test_bench_reads_a_process_s_own_peak_not_the_parent_s_at_fork() -> None:
     maxrss, own = map(int, out.stdout.split())
     assert ballast.nbytes >= 300 << 20
     assert maxrss > (300 << 10) > own
+
+
+def test_bench_prints_each_stage_share_of_the_wall_time() -> None:
+    from helpers.build.bench import stage_shares
+
+    text = stage_shares({"read": 1.0, "annotate": 6.0, "across": 2.0}, 10.0, 250_000)
+    lines = text.splitlines()
+    assert lines[0] == "250,000 words: build 10.0 s"
+    assert [ln.split()[0] for ln in lines[1:4]] == ["annotate", "across", "read"]  # largest first
+    assert "60.0%" in lines[1] and "10.0%" in lines[-1]  # the rest outside the stages

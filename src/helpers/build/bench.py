@@ -149,5 +149,16 @@ def bench(sizes: list[int], n_process: int, engine: str = "local") -> list[dict]
                     **{f"{k} s": v for k, v in built["timings"].items()},
                 }
             )
-            print(rows[-1], flush=True)
+            print(stage_shares(built["timings"], built["seconds"], n_words), flush=True)
     return rows
+
+
+def stage_shares(timings: dict[str, float], wall: float, n_words: int) -> str:
+    """Each stage's seconds and share of the build's wall time, largest first, so the
+    stage a regression lands in shows at a glance."""
+    lines = [f"{n_words:,} words: build {wall:.1f} s"]
+    for stage, seconds in sorted(timings.items(), key=lambda kv: -kv[1]):
+        lines.append(f"  {stage:<32} {seconds:7.2f} s  {seconds / wall:6.1%}")
+    rest = wall - sum(timings.values())
+    lines.append(f"  {'(outside the stages)':<32} {rest:7.2f} s  {rest / wall:6.1%}")
+    return "\n".join(lines)
