@@ -9,6 +9,8 @@ import pandas as pd
 from helpers.analysis.evaluation import (
     body_lines,
     bootstrap,
+    caveats,
+    claims,
     document_counts,
     entity_counts,
     evaluate,
@@ -165,3 +167,59 @@ def test_document_counts_add_up_to_the_corpus_scores(seed_tables) -> None:
         assert round(pooled[r.task], 3) == r.accuracy
     typed = summary.set_index("task").loc["sources", "accuracy"]
     assert round(pooled["source type"], 3) == typed
+
+
+def test_claims_are_matched_by_sentence_and_claim_then_status() -> None:
+    predicted = pd.DataFrame(
+        {
+            "doc_id": ["a", "a", "a", "b"],
+            "line": [3, 3, 7, 2],
+            "claim_id": ["C1", "C2", "C1", "C1"],
+            "status": ["attributed", "asserted", "denied", "hedged"],
+            "text": [
+                "Officials said the ferry carried arms. Later they denied it.",
+                "Officials said the ferry carried arms. Later they denied it.",
+                "The ministry denied that the ferry carried arms.",
+                "The ferry may have carried arms.",
+            ],
+        }
+    )
+    gold = pd.DataFrame(
+        {
+            "doc_id": ["a", "a", "b", "b"],
+            "line": ["3", "7", "2", "9"],
+            "starts_with": ["Officials said the", "The ministry denied", "The ferry may", "Nobody"],
+            "claim_id": ["C1", "C1", "C1", "C1"],
+            "status": ["attributed", "denied", "questioned", "asserted"],
+        }
+    )
+    (found, status), misses = claims(predicted, gold)
+    assert (found["tp"], found["fn"], found["fp"]) == (3, 1, 1)  # C2 on line 3 is extra
+    assert status["n"] == 3 and status["accuracy"] == round(2 / 3, 3)
+    assert {"Nobody", "The ferry may"} <= set(misses["starts_with"])
+
+
+def test_verification_caveats_found_missed_and_extra() -> None:
+    sentences = pd.DataFrame(
+        {
+            "doc_id": ["a", "a", "b"],
+            "line": [4, 5, 2],
+            "text": [
+                "The account could not be independently verified.",
+                "He said the trucks crossed at night.",
+                "The Herald could not independently confirm the figures.",
+            ],
+        }
+    )
+    gold = pd.DataFrame(
+        {
+            "doc_id": ["a", "a", "b"],
+            "line": ["4", "5", "3"],
+            "starts_with": ["The account could", "He said the", "No evidence was"],
+            "kind": ["verification", "hedge", "verification"],
+        }
+    )
+    summary, misses = caveats(sentences, gold)
+    assert (summary["tp"], summary["fn"], summary["fp"]) == (1, 1, 1)  # b's line 2 is extra
+    assert summary["n"] == 2  # hedges are not verification caveats
+    assert set(misses["text"].str[:8]) == {"No evide", "The Hera"}

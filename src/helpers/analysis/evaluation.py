@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from helpers.annotate.stance import caveat
 from helpers.paths import DATA_DIR, RAW_DIR
 from helpers.text import fold
 
@@ -257,6 +258,94 @@ def sources(predicted: pd.DataFrame, gold: pd.DataFrame) -> tuple[dict, pd.DataF
     return summary, misses
 
 
+def _sentence_match(pool: pd.DataFrame, doc_id: str, line: int, opening: str) -> pd.DataFrame:
+    """The predicted sentences on an annotated sentence's line that begin with its opening
+    words, or hold them (the two may split a line's sentences differently)."""
+    start = _norm(opening)
+    here = pool[(pool["doc_id"] == doc_id) & (pool["line"] == line)]
+    return here[here["norm"].str.startswith(start) | here["norm"].str.contains(start, regex=False)]
+
+
+def claims(predicted: pd.DataFrame, gold: pd.DataFrame) -> tuple[list[dict], pd.DataFrame]:
+    """Claim detection, one unit per (sentence, claim), then the status (asserted,
+    attributed, hedged, denied, questioned) of the claims found."""
+    pool = predicted.assign(norm=predicted["text"].map(_norm), line=predicted["line"].astype(int))
+    used: set[int] = set()
+    rows = []
+    for g in gold.itertuples():
+        hits = _sentence_match(pool, g.doc_id, int(g.line), g.starts_with)
+        hits = hits[(hits["claim_id"] == g.claim_id) & ~hits.index.isin(used)]
+        match = hits.iloc[0] if len(hits) else None
+        if match is not None:
+            used.add(match.name)
+        rows.append(
+            {
+                "doc_id": g.doc_id,
+                "line": int(g.line),
+                "starts_with": g.starts_with,
+                "claim_id": g.claim_id,
+                "found": match is not None,
+                "gold_status": g.status,
+                "status": None if match is None else match["status"],
+            }
+        )
+    table = pd.DataFrame(
+        rows,
+        columns=["doc_id", "line", "starts_with", "claim_id", "found", "gold_status", "status"],
+    )
+    extra = pool[~pool.index.isin(used)]
+    tp, fn, fp = int(table["found"].sum()), int((~table["found"]).sum()), len(extra)
+    found = table[table["found"]]
+    summaries = [
+        {"task": "claims", "unit": "(sentence, claim)", "n": len(table), **_prf(tp, fp, fn)},
+        {
+            "task": "claim status",
+            "unit": "matched (sentence, claim)",
+            "n": len(found),
+            "accuracy": round(float((found["status"] == found["gold_status"]).mean()), 3)
+            if len(found)
+            else 0.0,
+        },
+    ]
+    extras = extra.assign(
+        found=False, starts_with=extra["text"].str[:40], gold_status="(not in the annotation)"
+    )
+    misses = pd.concat(
+        [
+            table[~table["found"] | (table["status"] != table["gold_status"])],
+            extras.reindex(columns=table.columns),
+        ],
+        ignore_index=True,
+    )
+    return summaries, misses
+
+
+def caveats(sentences: pd.DataFrame, gold: pd.DataFrame) -> tuple[dict, pd.DataFrame]:
+    """Verification caveats ("could not independently verify", "unverified"): the
+    sentences that state one, found or not, and the sentences taken for one wrongly."""
+    said = sentences[sentences["text"].map(caveat) == "kept"]
+    pool = said.assign(norm=said["text"].map(_norm), line=said["line"].astype(int))
+    wanted = gold[gold["kind"] == "verification"]
+    used: set[int] = set()
+    rows = []
+    for g in wanted.itertuples():
+        hits = _sentence_match(pool, g.doc_id, int(g.line), g.starts_with)
+        hits = hits[~hits.index.isin(used)]
+        used |= set(hits.index[:1])
+        rows.append(
+            {"doc_id": g.doc_id, "line": int(g.line), "text": g.starts_with, "found": len(hits) > 0}
+        )
+    table = pd.DataFrame(rows, columns=["doc_id", "line", "text", "found"])
+    extra = pool[~pool.index.isin(used)]
+    tp, fn, fp = int(table["found"].sum()), int((~table["found"]).sum()), len(extra)
+    summary = {"task": "verification caveats", "unit": "sentence", "n": len(table)}
+    misses = pd.concat(
+        [table[~table["found"]], extra.assign(found=False).reindex(columns=table.columns)],
+        ignore_index=True,
+    )
+    return {**summary, **_prf(tp, fp, fn)}, misses
+
+
 SCORE_COLUMNS = [
     "task",
     "unit",
@@ -270,7 +359,7 @@ SCORE_COLUMNS = [
     "fp",
     "fn",
 ]
-TASKS = ("body lines", "entity counts", "quotes", "sources")
+TASKS = ("body lines", "entity counts", "quotes", "sources", "claims", "caveats")
 
 
 def annotated_documents(articles: pd.DataFrame, files: pd.DataFrame) -> list[str]:
@@ -299,17 +388,27 @@ def evaluate(
         return pd.DataFrame(columns=SCORE_COLUMNS), {task: pd.DataFrame() for task in TASKS}
     gold = {name: table[table["doc_id"].isin(docs)] for name, table in gold.items()}
     tables = {name: t[t["doc_id"].isin(docs)] if "doc_id" in t else t for name, t in tables.items()}
-    body, body_misses = body_lines(tables["blocks"], gold["body_lines"], raw_dir)
-    counts, count_misses = entity_counts(tables["mentions"], gold["entity_counts"])
-    quote_rows, quote_misses = quotes(tables["quotes"], gold["quotes"])
-    source_row, source_misses = sources(tables["sources"], gold["sources"])
-    summary = pd.DataFrame([body, counts, *quote_rows, source_row])
-    misses = {
-        "body lines": body_misses,
-        "entity counts": count_misses,
-        "quotes": quote_misses,
-        "sources": source_misses,
-    }
+    # each task is scored where the annotation has it: a folder may annotate only some
+    rows, misses = [], {}
+    if "body_lines" in gold:
+        row, misses["body lines"] = body_lines(tables["blocks"], gold["body_lines"], raw_dir)
+        rows.append(row)
+    if "entity_counts" in gold:
+        row, misses["entity counts"] = entity_counts(tables["mentions"], gold["entity_counts"])
+        rows.append(row)
+    if "quotes" in gold:
+        found, misses["quotes"] = quotes(tables["quotes"], gold["quotes"])
+        rows += found
+    if "sources" in gold:
+        row, misses["sources"] = sources(tables["sources"], gold["sources"])
+        rows.append(row)
+    if "claims" in gold:
+        found, misses["claims"] = claims(tables["claims"], gold["claims"])
+        rows += found
+    if "caveats" in gold:
+        row, misses["caveats"] = caveats(tables["sentences"], gold["caveats"])
+        rows.append(row)
+    summary = pd.DataFrame(rows)
     return summary.reindex(columns=SCORE_COLUMNS), misses
 
 
