@@ -359,7 +359,16 @@ SCORE_COLUMNS = [
     "fp",
     "fn",
 ]
-TASKS = ("body lines", "entity counts", "quotes", "sources", "claims", "caveats")
+# task, annotation file, scorer of (tables, annotation, raw folder)
+_SCORERS = [
+    ("body lines", "body_lines", lambda t, g, raw: body_lines(t["blocks"], g, raw)),
+    ("entity counts", "entity_counts", lambda t, g, _: entity_counts(t["mentions"], g)),
+    ("quotes", "quotes", lambda t, g, _: quotes(t["quotes"], g)),
+    ("sources", "sources", lambda t, g, _: sources(t["sources"], g)),
+    ("claims", "claims", lambda t, g, _: claims(t["claims"], g)),
+    ("caveats", "caveats", lambda t, g, _: caveats(t["sentences"], g)),
+]
+TASKS = tuple(task for task, _, _ in _SCORERS)
 
 
 def annotated_documents(articles: pd.DataFrame, files: pd.DataFrame) -> list[str]:
@@ -390,24 +399,10 @@ def evaluate(
     tables = {name: t[t["doc_id"].isin(docs)] if "doc_id" in t else t for name, t in tables.items()}
     # each task is scored where the annotation has it: a folder may annotate only some
     rows, misses = [], {}
-    if "body_lines" in gold:
-        row, misses["body lines"] = body_lines(tables["blocks"], gold["body_lines"], raw_dir)
-        rows.append(row)
-    if "entity_counts" in gold:
-        row, misses["entity counts"] = entity_counts(tables["mentions"], gold["entity_counts"])
-        rows.append(row)
-    if "quotes" in gold:
-        found, misses["quotes"] = quotes(tables["quotes"], gold["quotes"])
-        rows += found
-    if "sources" in gold:
-        row, misses["sources"] = sources(tables["sources"], gold["sources"])
-        rows.append(row)
-    if "claims" in gold:
-        found, misses["claims"] = claims(tables["claims"], gold["claims"])
-        rows += found
-    if "caveats" in gold:
-        row, misses["caveats"] = caveats(tables["sentences"], gold["caveats"])
-        rows.append(row)
+    for task, name, score in _SCORERS:
+        if name in gold:
+            found, misses[task] = score(tables, gold[name], raw_dir)
+            rows += found if isinstance(found, list) else [found]
     summary = pd.DataFrame(rows)
     return summary.reindex(columns=SCORE_COLUMNS), misses
 
