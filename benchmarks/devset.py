@@ -7,9 +7,12 @@ The development set (pages written to evaluate the kit, with an independent hand
 annotation) lives outside the project and is only read from there. Its own scorer,
 ``score.py``, builds the kit on the pages once and prints every figure and every error.
 The articles are then drawn with replacement and each draw scored again by the same scorer
-on the same tables, so the interval comes from the scorer's own definitions. The figures
-go to ``--out`` (default ``data/evaluation/devset.csv``), which notebook 05 shows beside
-the seed annotation.
+on the same tables, so the interval comes from the scorer's own definitions. Claims and
+verification caveats, which that scorer does not cover, are scored by the kit's own
+evaluation against the project's annotation of the same pages
+(``data/annotations/devset/``, matched by file digest). The figures go to ``--out``
+(default ``data/evaluation/devset.csv``), which notebook 05 shows beside the seed
+annotation.
 """
 
 from __future__ import annotations
@@ -38,7 +41,8 @@ METRICS = {  # the scorer's key -> (task, measure), in the order notebook 05 sho
     "source_P": ("sources", "precision"),
     "source_type_acc": ("source type", "accuracy"),
 }
-TABLES = ("articles", "blocks", "mentions", "quotes", "sources")
+TABLES = ("articles", "blocks", "mentions", "quotes", "sources", "claims", "sentences")
+ANNOTATION = ROOT / "data" / "annotations" / "devset"
 
 
 def _scorer(devset: Path):
@@ -117,6 +121,15 @@ def main(argv: list[str] | None = None) -> int:
         }
         for key, (task, measure) in METRICS.items()
     ]
+    if (ANNOTATION / "files.csv").exists():
+        from helpers.analysis.evaluation import bootstrap, document_counts
+
+        counts = document_counts(tables, ANNOTATION, args.devset / "raw")
+        rows += [
+            {**r, "articles": int(r["articles"]), "commit": commit}
+            | {k: round(float(r[k]), 3) for k in ("score", "low", "high")}
+            for r in bootstrap(counts).to_dict("records")
+        ]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     pd.DataFrame(rows).to_csv(args.out, index=False)
     print(f"\n95 % bootstrap intervals over {len(keys)} articles ({args.replicates} draws):")
