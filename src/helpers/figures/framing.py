@@ -67,18 +67,34 @@ def label_heatmap(labels: pd.DataFrame, top: int = 8) -> tuple[plt.Figure, pd.Da
     return fig, counts
 
 
-def fightin_words_bars(terms: pd.DataFrame, top: int = 8) -> tuple[plt.Figure, pd.DataFrame]:
-    """Most distinctive terms per outlet (z-scored log-odds against the rest)."""
+def fightin_words_bars(
+    terms: pd.DataFrame, top: int = 8, columns: int = 3
+) -> tuple[plt.Figure, pd.DataFrame]:
+    """Most distinctive terms per outlet (z-scored log-odds against the rest), ``columns``
+    panels a row on one shared scale, the axis named once."""
     outlets = sorted(terms["outlet"].unique())
     colors = outlet_colors(outlets)
-    fig, axes = plt.subplots(1, len(outlets), figsize=(3.0 * len(outlets), 3.4))
-    for ax, outlet in zip(axes, outlets, strict=True):
+    ncols = max(1, min(columns, len(outlets)))
+    nrows = max(1, -(-len(outlets) // ncols))
+    fig, axes = plt.subplots(
+        nrows,
+        ncols,
+        figsize=(4.2 * ncols, 0.8 + 0.32 * top * nrows + 0.6 * nrows),
+        sharex=True,
+        squeeze=False,
+        layout="constrained",
+    )
+    for ax, outlet in zip(axes.flat, outlets, strict=False):
         part = terms[terms["outlet"] == outlet].nlargest(top, "z").iloc[::-1]
         ax.barh(part["term"], part["z"], color=colors[outlet])
         ax.axvline(1.96, color="#555555", linestyle=":", linewidth=1)
-        ax.set(title=outlet, xlabel="z (log-odds, informative prior)")
-        ax.title.set_fontsize(9)
-    fig.suptitle("Words that set each outlet apart (dotted: z = 1.96)", y=1.03)
+        ax.set_title(outlet, fontsize=11)
+        ax.tick_params(axis="y", labelsize=10)
+        ax.tick_params(axis="x", labelbottom=True)
+    for ax in axes.flat[len(outlets) :]:
+        ax.remove()
+    fig.supxlabel("z-score of the word's log-odds against the other outlets (dotted: z = 1.96)")
+    fig.suptitle("Words that set each outlet apart")
     return fig, terms
 
 

@@ -44,6 +44,7 @@ def setup_style() -> None:
             "figure.dpi": 100,
             "savefig.bbox": "tight",
             "axes.titleweight": "bold",
+            "figure.titleweight": "bold",
         }
     )
 
@@ -64,6 +65,7 @@ def save_figure(
     """Write ``name``.png (300 dpi) / .svg / .csv, add the source note, record the figure
     in ``manifest.csv``, show it inline in a notebook, and close it."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    fig.draw_without_rendering()  # a constrained layout places its axes when drawn
     # Under everything drawn (rotated tick labels included), so it never overlaps.
     box = fig.get_tightbbox(fig.canvas.get_renderer())
     width, height = fig.get_size_inches()
