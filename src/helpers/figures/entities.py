@@ -9,6 +9,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.colors import to_hex, to_rgb
 
 from helpers.figures.save import PALETTE, outlet_colors
 
@@ -186,3 +187,13 @@ def network(graph: nx.Graph) -> tuple[plt.Figure, pd.DataFrame]:
     ax.axis("off")
     edges = nx.to_pandas_edgelist(graph)[["source", "target", "weight"]]
     return fig, edges.sort_values(["source", "target"], ignore_index=True)
+
+
+def entity_colors(entities: list[str]) -> dict[str, str]:
+    """displaCy's colour for each entity (it looks labels up in capitals): light tints of
+    the house palette, so each entity has its own and the black text stays readable."""
+    tints = [
+        to_hex([0.55 + 0.45 * c for c in to_rgb(PALETTE[i % len(PALETTE)])])
+        for i in range(len(entities))
+    ]
+    return {entity.upper(): tint for entity, tint in zip(entities, tints, strict=True)}

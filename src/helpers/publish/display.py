@@ -15,7 +15,7 @@ import pandas as pd
 
 from helpers.figures.labels import label
 
-TOP = 12  # rows shown of a longer table
+TOP = 20  # rows shown of a longer table
 LONG_TEXT = 40  # characters: a column with longer values is text to read, wrapped
 
 
