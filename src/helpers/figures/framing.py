@@ -10,7 +10,7 @@ import seaborn as sns
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
-from helpers.figures.save import outlet_colors
+from helpers.figures.save import outlet_colors, wrap_ticks
 
 
 def stance_intervals(profile: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
@@ -63,7 +63,7 @@ def label_heatmap(labels: pd.DataFrame, top: int = 8) -> tuple[plt.Figure, pd.Da
         yticklabels=[f"{e}: {lab}" for e, lab in wide.index],
     )
     ax.set(title="How each outlet labels the actors", xlabel="", ylabel="")
-    plt.setp(ax.get_xticklabels(), rotation=20, ha="right")
+    wrap_ticks(ax)
     return fig, counts
 
 
@@ -103,7 +103,7 @@ def similarity_clustermap(sims: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]
     similarity table does not list share no vocabulary (or, past 50 articles, are not among
     each other's closest): drawn as 0, as clustering needs every distance."""
     sims = sims.fillna(0.0)
-    size = 2.5 + 1.0 * len(sims)
+    size = 3.0 + 1.5 * len(sims)
     grid = sns.clustermap(
         sims,
         annot=True,
@@ -119,7 +119,7 @@ def similarity_clustermap(sims: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]
         cbar_pos=(1.02, 0.25, 0.03, 0.45),
     )
     grid.ax_heatmap.set(xlabel="", ylabel="")
-    plt.setp(grid.ax_heatmap.get_xticklabels(), rotation=30, ha="right")
+    wrap_ticks(grid.ax_heatmap)
     grid.figure.suptitle("How alike the articles are (clustered)", y=1.02)
     return grid.figure, sims.reset_index(names="outlet")
 
@@ -143,7 +143,7 @@ def reuse_heatmap(pairs: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
         xlabel="found in",
         ylabel="article",
     )
-    plt.setp(ax.get_xticklabels(), rotation=20, ha="right")
+    wrap_ticks(ax)
     return fig, pairs
 
 
@@ -178,12 +178,12 @@ def claim_matrix_plot(
     ax.set(
         title="How each outlet frames each claim (number: matching sentences)", xlabel="", ylabel=""
     )
-    plt.setp(ax.get_xticklabels(), rotation=20, ha="right")
-    ax.legend(
+    wrap_ticks(ax)
+    ax.legend(  # beside the grid: below it, the rotated outlet names would run into it
         handles=[Patch(color=c, label=s) for s, c in STATUS_COLORS.items()],
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.25),
-        ncols=4,
+        title="Strongest framing",
+        loc="center left",
+        bbox_to_anchor=(1.01, 0.5),
         frameon=False,
     )
     long = matrix.reset_index(names="claim_id").melt(

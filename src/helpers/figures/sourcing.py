@@ -10,7 +10,7 @@ import seaborn as sns
 from matplotlib.lines import Line2D
 
 from helpers.figures.labels import RELATIONS, label
-from helpers.figures.save import CATEGORY_PALETTE
+from helpers.figures.save import CATEGORY_PALETTE, wrap_ticks
 
 
 def source_type_bars(counts: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
@@ -70,7 +70,7 @@ def fidelity_heatmap(matrix: pd.DataFrame, texts: pd.Series) -> tuple[plt.Figure
     ax.grid(False)
     ax.set(title="Do the words survive the relay?", xlabel="", ylabel="")
     ax.tick_params(axis="y", labelsize=9)
-    plt.setp(ax.get_xticklabels(), rotation=20, ha="right")
+    wrap_ticks(ax)
     return fig, matrix.reset_index().melt(id_vars="utterance_id", value_name="fidelity")
 
 
