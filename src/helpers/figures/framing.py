@@ -136,8 +136,9 @@ def reuse_heatmap(pairs: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
         cmap="Oranges",
         vmin=0,
         vmax=100,
-        cbar_kws={"label": "% of the row article's words in shared 8-word passages"},
+        cbar_kws={"label": "% of the row article's words\nin shared 8-word passages"},
     )
+    ax.grid(False)  # an article against itself has no cell: blank, not crossed by the grid
     ax.set(
         title="Text reuse: how much of each article appears in another",
         xlabel="found in",
