@@ -13,6 +13,7 @@ from helpers.analysis.entities import (
     naming_choices,
     prominence,
 )
+from helpers.figures.entities import entity_colors
 
 TEXT_A = "Isis and Turkey\n\nDaesh fighters met Turkish officials near Kobane. Kurdish forces fled."
 ARTICLES = pd.DataFrame(
@@ -108,6 +109,13 @@ def test_displacy_payload_uses_table_offsets() -> None:
     payload = displacy_payload(ARTICLES.iloc[0], MENTIONS, STUDY)
     spans = [payload["text"][e["start"] : e["end"]] for e in payload["ents"]]
     assert spans == ["Isis", "Turkey", "Daesh", "Turkish", "Kobane"]
+    assert "title" not in payload  # the text opens with the headline: shown once
+
+
+def test_displacy_colours_every_study_entity_apart() -> None:
+    colors = entity_colors(STUDY)
+    assert set(colors) == {e.upper() for e in STUDY}  # displaCy looks labels up in capitals
+    assert len(set(colors.values())) == len(STUDY)
 
 
 def test_leading_choice_pools_an_outlets_articles_and_breaks_ties_by_name() -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
+import re
+from importlib.metadata import version
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from helpers.__main__ import main
+from helpers.__main__ import main, make_parser
 from helpers.analysis.tables import load_tables
 from helpers.build.cache import STAMP
 from helpers.paths import PROCESSED_DIR, PROJ_ROOT
@@ -109,3 +112,42 @@ def test_tables_of_another_folder_are_never_built_there(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="build them first"):
         load_tables(tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_running_notebooks_says_how_many_cells_and_how_long(
+    notebook: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells += [nbformat.v4.new_markdown_cell("# prose"), nbformat.v4.new_code_cell("1 + 1")]
+    nbformat.write(nb, notebook)
+    run_notebooks([notebook], processed_dir=tmp_path)
+    err = capsys.readouterr().err
+    assert "01-tiny.ipynb: 100%" in err and "2/2" in err  # the bar counts the code cells
+    assert re.search(r"01-tiny\.ipynb: 2 code cells in \d+\.\d s", err), err
+    assert "TCP" not in err and "encryption" not in err
+
+
+def test_the_report_says_each_step(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "--out", str(tmp_path / "report.html"), "--force"]) == 0
+    err = capsys.readouterr().err
+    assert "report: findings from the tables" in err
+    assert re.search(r"report: figure 1 of \d+: ", err), err
+
+
+def test_every_argument_has_help_and_shows_its_default(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    parser = make_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(commands.choices) == {"build", "report", "bench", "schema", "notebooks"}
+    for name, sub in commands.choices.items():
+        assert sub.formatter_class is argparse.ArgumentDefaultsHelpFormatter, name
+        missing = [a.dest for a in sub._actions if not a.help]
+        assert missing == [], name
+    with pytest.raises(SystemExit):
+        main(["build", "--help"])
+    text = capsys.readouterr().out
+    assert "folder the tables are written to (default:" in text
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert capsys.readouterr().out.strip() == f"python -m helpers {version('helpers')}"

@@ -21,7 +21,9 @@ def test_manifest_hashes_match_the_raw_files() -> None:
     assert set(manifest["file"]) == {p.name for p in RAW_DIR.glob("*.txt")}
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="the shared seed folder is not beside this clone")
+@pytest.mark.skipif(
+    not SEEDS.is_dir(), reason="no original seed files in ../shared/seeds to compare with"
+)
 def test_raw_files_are_the_seeds_byte_for_byte() -> None:
     seeds = sorted(SEEDS.iterdir())
     assert seeds

@@ -16,8 +16,8 @@ def printable(name: str) -> str:
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in name)
 
 
-def main(argv: list[str] | None = None) -> int:
-    main_process_memory()  # before pyarrow is imported or anything starts a thread
+def make_parser() -> argparse.ArgumentParser:
+    """The command line: every argument with its help and its default."""
     parser = argparse.ArgumentParser(
         prog="python -m helpers",
         description=__doc__,
@@ -25,11 +25,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {version('helpers')}")
     sub = parser.add_subparsers(dest="command", required=True)
-    p_build = sub.add_parser(
-        "build",
-        help="raw articles -> Parquet tables",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
-    )
+
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        """A subcommand whose --help gives every argument's default."""
+        return sub.add_parser(
+            name,
+            help=text,
+            description=text,
+            formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        )
+
+    p_build = command("build", "raw articles -> Parquet tables")
     p_build.add_argument(
         "raw_dir",
         nargs="?",
@@ -60,26 +66,26 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="process every document again and ignore the build stamp",
     )
-    p_report = sub.add_parser("report", help="write the self-contained HTML report")
-    p_report.add_argument("--out", type=Path, default=FIGURES_DIR / "report.html")
+    p_report = command("report", "write the self-contained HTML report")
+    p_report.add_argument(
+        "--out", type=Path, default=FIGURES_DIR / "report.html", help="the report's file"
+    )
     p_report.add_argument(
         "--force", action="store_true", help="write it even when its inputs are unchanged"
     )
-    p_bench = sub.add_parser("bench", help="throughput and memory on a synthetic corpus")
+    p_bench = command("bench", "throughput and memory on a synthetic corpus")
     p_bench.add_argument(
-        "--words",
-        type=int,
-        nargs="+",
-        default=[1_000_000],
-        help="corpus sizes in words (default: 1000000)",
+        "--words", type=int, nargs="+", default=[1_000_000], help="corpus sizes in words"
     )
-    p_bench.add_argument("-j", "--n-process", type=int, default=2)
-    p_bench.add_argument("--engine", choices=("local", "dask"), default="local")
+    p_bench.add_argument("-j", "--n-process", type=int, default=2, help="worker processes")
+    p_bench.add_argument(
+        "--engine", choices=("local", "dask"), default="local", help="where documents run"
+    )
     p_bench.add_argument("--csv", type=Path, help="also write the results here")
-    p_schema = sub.add_parser("schema", help="print the data dictionary (Markdown) of every table")
-    p_schema.add_argument("--out", type=Path, help="write it to this file instead")
-    p_nb = sub.add_parser("notebooks", help="execute every notebook in order, in place")
-    p_nb.add_argument("names", nargs="*", help="notebook files (default: all, in order)")
+    p_schema = command("schema", "print the data dictionary (Markdown) of every table")
+    p_schema.add_argument("--out", type=Path, help="write it to this file instead of stdout")
+    p_nb = command("notebooks", "execute every notebook in order, in place")
+    p_nb.add_argument("names", nargs="*", help="notebook files (none: every notebook, in order)")
     p_nb.add_argument(
         "--force", action="store_true", help="run them even when their inputs are unchanged"
     )
@@ -91,7 +97,12 @@ def main(argv: list[str] | None = None) -> int:
     p_nb.add_argument(
         "--out", type=Path, help="with --tables: folder for the executed copies, figures, report"
     )
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    main_process_memory()  # before pyarrow is imported or anything starts a thread
+    args = make_parser().parse_args(argv)
 
     if args.command == "build":
         if not args.raw_dir.is_dir():
@@ -156,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         from helpers.analysis.tables import load_tables  # the whole kit: imported when needed
         from helpers.publish.report import write_report
 
-        print(f"report -> {write_report(load_tables(), args.out)}")
+        print(f"report -> {write_report(load_tables(), args.out, progress=True)}")
         mark_current(args.out, inputs)
         return 0
     if args.tables is None:
@@ -168,15 +179,20 @@ def main(argv: list[str] | None = None) -> int:
         print("error: --tables needs --out, the folder to write the copies to", file=sys.stderr)
         return 2
     if not (args.tables / "articles.parquet").exists():
-        print(f"error: no build in {args.tables}: run python -m helpers build RAW --out "
-              f"{args.tables} first", file=sys.stderr)
+        print(
+            f"error: no build in {args.tables}: run python -m helpers build RAW --out "
+            f"{args.tables} first",
+            file=sys.stderr,
+        )
         return 2
     from helpers.analysis.tables import load_tables
     from helpers.publish.notebooks import run_copies
     from helpers.publish.report import write_report
 
     errors = run_copies(args.tables, args.out, [Path(n) for n in args.names] or None)
-    report = write_report(load_tables(args.tables), args.out / "report.html", args.out / "figures")
+    report = write_report(
+        load_tables(args.tables), args.out / "report.html", args.out / "figures", progress=True
+    )
     print(f"report -> {report}")
     failed = [name for name, error in errors.items() if error]
     for name in failed:

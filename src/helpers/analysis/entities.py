@@ -137,7 +137,8 @@ def entity_graph(pairs: pd.DataFrame, mentions: pd.DataFrame) -> nx.Graph:
 
 
 def displacy_payload(article: pd.Series, mentions: pd.DataFrame, entities: list[str]) -> dict:
-    """A manual displaCy document: the article text with its study-entity mentions."""
+    """A manual displaCy document: the article text with its study-entity mentions. No
+    title: the article text begins with its headline already."""
     own = mentions[
         (mentions["doc_id"] == article["doc_id"]) & mentions["entity"].isin(entities)
     ].sort_values("start")
@@ -147,5 +148,4 @@ def displacy_payload(article: pd.Series, mentions: pd.DataFrame, entities: list[
             {"start": int(s), "end": int(e), "label": ent}
             for s, e, ent in own[["start", "end", "entity"]].itertuples(index=False)
         ],
-        "title": article["headline"],
     }

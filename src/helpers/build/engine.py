@@ -218,11 +218,14 @@ def run_documents(
     progress: bool = True,
     words: int = BATCH_WORDS,
     on_read: Callable[[], None] | None = None,
+    total: int | None = None,
 ) -> dict[str, int]:
     """Hand every document's results to ``keep``, in the order of ``docs`` (from the cache
     where possible, else annotated on ``engine`` in tasks of about ``words`` words, then
     cached) and say how many of each. Reading ``docs`` goes on while the workers
-    annotate; ``on_read`` is called once all are read, while the last tasks run."""
+    annotate; ``on_read`` is called once all are read, while the last tasks run. ``total``
+    (at most that many documents) lets the progress bar show its share from the start;
+    it is made exact once every document is read."""
     counts = {"documents": 0, "annotated": 0, "cached": 0}
     order: deque[str] = deque()  # documents read and not yet kept
     early: dict[str, dict] = {}  # results that came before an earlier document's
@@ -234,7 +237,7 @@ def run_documents(
             keep(first, early.pop(first))
 
     in_flight: deque = deque()
-    bar = tqdm(desc="annotate", unit="doc", disable=not progress, file=sys.stderr)
+    bar = tqdm(total=total, desc="annotate", unit="doc", disable=not progress, file=sys.stderr)
 
     def collect(task) -> None:
         for doc_id, sha, result in task.result():

@@ -17,6 +17,7 @@ from helpers.build.engine import Engine, run_documents
 from helpers.build.rows import read_articles
 from helpers.build.stages import claim_tables, quote_stage, task_tables, text_tables
 from helpers.build.store import TableFile, Tables, TableStore, TableWriter, claim_output
+from helpers.ingest.corpus import list_inputs
 from helpers.schema import COLUMNS
 
 
@@ -75,6 +76,7 @@ def build(
             DocCache(out_dir / ".cache") if use_cache else None,
             progress,
             on_read=read,
+            total=len(list_inputs(raw_dir)),  # an upper bound: rejected files are not annotated
         )
         clock.lap("annotate (the rest)")
         if progress:

@@ -36,11 +36,24 @@ def timeline(summary: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
             va="center",
             fontsize=8,
         )
-    ax.xaxis.set_major_locator(mdates.YearLocator())
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    ax.set(title="When each outlet published", xlabel="Publication date (year)", ylabel="")
-    ax.margins(x=0.15, y=0.2)
+    date_axis(ax, data["date"])
+    ax.set(title="When each outlet published", xlabel="Publication date", ylabel="")
+    ax.margins(y=0.2)
     return fig, data[["doc_id", "outlet", "date", "precision", "n_words"]]
+
+
+def date_axis(ax: plt.Axes, dates: pd.Series) -> None:
+    """Ticks that suit the span, from one day (hours) to years: matplotlib's automatic
+    locator with its concise labels, over at least a week around the dates, with room on
+    the right for the word-count labels."""
+    if dates.empty:
+        return
+    first, last = dates.min(), dates.max()
+    span = max(last - first, pd.Timedelta(days=7))
+    ax.set_xlim(first - span * 0.1, last + span * 0.3)
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
 def kept_shares(shares: pd.DataFrame, labels: pd.Series) -> tuple[plt.Figure, pd.DataFrame]:

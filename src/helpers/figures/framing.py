@@ -10,7 +10,7 @@ import seaborn as sns
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
-from helpers.figures.save import outlet_colors
+from helpers.figures.save import outlet_colors, wrap_ticks
 
 
 def stance_intervals(profile: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
@@ -63,22 +63,38 @@ def label_heatmap(labels: pd.DataFrame, top: int = 8) -> tuple[plt.Figure, pd.Da
         yticklabels=[f"{e}: {lab}" for e, lab in wide.index],
     )
     ax.set(title="How each outlet labels the actors", xlabel="", ylabel="")
-    plt.setp(ax.get_xticklabels(), rotation=20, ha="right")
+    wrap_ticks(ax)
     return fig, counts
 
 
-def fightin_words_bars(terms: pd.DataFrame, top: int = 8) -> tuple[plt.Figure, pd.DataFrame]:
-    """Most distinctive terms per outlet (z-scored log-odds against the rest)."""
+def fightin_words_bars(
+    terms: pd.DataFrame, top: int = 8, columns: int = 3
+) -> tuple[plt.Figure, pd.DataFrame]:
+    """Most distinctive terms per outlet (z-scored log-odds against the rest), ``columns``
+    panels a row on one shared scale, the axis named once."""
     outlets = sorted(terms["outlet"].unique())
     colors = outlet_colors(outlets)
-    fig, axes = plt.subplots(1, len(outlets), figsize=(3.0 * len(outlets), 3.4))
-    for ax, outlet in zip(axes, outlets, strict=True):
+    ncols = max(1, min(columns, len(outlets)))
+    nrows = max(1, -(-len(outlets) // ncols))
+    fig, axes = plt.subplots(
+        nrows,
+        ncols,
+        figsize=(4.2 * ncols, 0.8 + 0.32 * top * nrows + 0.6 * nrows),
+        sharex=True,
+        squeeze=False,
+        layout="constrained",
+    )
+    for ax, outlet in zip(axes.flat, outlets, strict=False):
         part = terms[terms["outlet"] == outlet].nlargest(top, "z").iloc[::-1]
         ax.barh(part["term"], part["z"], color=colors[outlet])
         ax.axvline(1.96, color="#555555", linestyle=":", linewidth=1)
-        ax.set(title=outlet, xlabel="z (log-odds, informative prior)")
-        ax.title.set_fontsize(9)
-    fig.suptitle("Words that set each outlet apart (dotted: z = 1.96)", y=1.03)
+        ax.set_title(outlet, fontsize=11)
+        ax.tick_params(axis="y", labelsize=10)
+        ax.tick_params(axis="x", labelbottom=True)
+    for ax in axes.flat[len(outlets) :]:
+        ax.remove()
+    fig.supxlabel("z-score of the word's log-odds against the other outlets (dotted: z = 1.96)")
+    fig.suptitle("Words that set each outlet apart")
     return fig, terms
 
 
@@ -87,7 +103,7 @@ def similarity_clustermap(sims: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]
     similarity table does not list share no vocabulary (or, past 50 articles, are not among
     each other's closest): drawn as 0, as clustering needs every distance."""
     sims = sims.fillna(0.0)
-    size = 2.5 + 1.0 * len(sims)
+    size = 3.0 + 1.5 * len(sims)
     grid = sns.clustermap(
         sims,
         annot=True,
@@ -103,7 +119,7 @@ def similarity_clustermap(sims: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]
         cbar_pos=(1.02, 0.25, 0.03, 0.45),
     )
     grid.ax_heatmap.set(xlabel="", ylabel="")
-    plt.setp(grid.ax_heatmap.get_xticklabels(), rotation=30, ha="right")
+    wrap_ticks(grid.ax_heatmap)
     grid.figure.suptitle("How alike the articles are (clustered)", y=1.02)
     return grid.figure, sims.reset_index(names="outlet")
 
@@ -120,14 +136,15 @@ def reuse_heatmap(pairs: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
         cmap="Oranges",
         vmin=0,
         vmax=100,
-        cbar_kws={"label": "% of the row article's words in shared 8-word passages"},
+        cbar_kws={"label": "% of the row article's words\nin shared 8-word passages"},
     )
+    ax.grid(False)  # an article against itself has no cell: blank, not crossed by the grid
     ax.set(
         title="Text reuse: how much of each article appears in another",
         xlabel="found in",
         ylabel="article",
     )
-    plt.setp(ax.get_xticklabels(), rotation=20, ha="right")
+    wrap_ticks(ax)
     return fig, pairs
 
 
@@ -162,12 +179,12 @@ def claim_matrix_plot(
     ax.set(
         title="How each outlet frames each claim (number: matching sentences)", xlabel="", ylabel=""
     )
-    plt.setp(ax.get_xticklabels(), rotation=20, ha="right")
-    ax.legend(
+    wrap_ticks(ax)
+    ax.legend(  # beside the grid: below it, the rotated outlet names would run into it
         handles=[Patch(color=c, label=s) for s, c in STATUS_COLORS.items()],
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.25),
-        ncols=4,
+        title="Strongest framing",
+        loc="center left",
+        bbox_to_anchor=(1.01, 0.5),
         frameon=False,
     )
     long = matrix.reset_index(names="claim_id").melt(

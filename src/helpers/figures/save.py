@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import textwrap
 from io import BytesIO, StringIO
 from pathlib import Path
 
@@ -44,6 +45,7 @@ def setup_style() -> None:
             "figure.dpi": 100,
             "savefig.bbox": "tight",
             "axes.titleweight": "bold",
+            "figure.titleweight": "bold",
         }
     )
 
@@ -51,6 +53,14 @@ def setup_style() -> None:
 def outlet_colors(outlets: list[str]) -> dict[str, str]:
     """One colour per outlet, fixed by sorted name so it is the same in every figure."""
     return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(sorted(outlets))}
+
+
+def wrap_ticks(ax: plt.Axes, width: int = 14) -> None:
+    """Column names (outlets) across the bottom of a grid, level and broken onto lines of
+    about ``width`` characters, so neighbours never run into each other (rotated labels
+    do, and tilt the eye)."""
+    labels = [textwrap.fill(t.get_text(), width) for t in ax.get_xticklabels()]
+    ax.set_xticks(ax.get_xticks(), labels, rotation=0, ha="center")
 
 
 def save_figure(
@@ -64,6 +74,7 @@ def save_figure(
     """Write ``name``.png (300 dpi) / .svg / .csv, add the source note, record the figure
     in ``manifest.csv``, show it inline in a notebook, and close it."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    fig.draw_without_rendering()  # a constrained layout places its axes when drawn
     # Under everything drawn (rotated tick labels included), so it never overlaps.
     box = fig.get_tightbbox(fig.canvas.get_renderer())
     width, height = fig.get_size_inches()

@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tqdm import tqdm
+
 from helpers.paths import FIGURES_DIR, NOTEBOOKS_DIR, PROCESSED_DIR
 from helpers.publish.stamps import is_current, mark_current, notebook_inputs
 
@@ -52,10 +54,13 @@ def run_notebooks(
         nb = nbformat.read(path, as_version=4)
         for cell in nb.cells:  # timestamps would make every re-run a diff
             cell.metadata.pop("execution", None)
-        code = sum(cell.cell_type == "code" for cell in nb.cells)
-        print(f"running {path.name} ({code} code cells)", file=sys.stderr)
+        # the cells nbclient runs (and reports through the hook): code with a source
+        code = sum(cell.cell_type == "code" and bool(cell.source.strip()) for cell in nb.cells)
         started = time.perf_counter()
-        with tempfile.TemporaryDirectory() as sockets:
+        with (
+            tempfile.TemporaryDirectory() as sockets,
+            tqdm(total=code, desc=path.name, unit="cell", file=sys.stderr) as bar,
+        ):
             NotebookClient(
                 nb,
                 timeout=timeout,
@@ -63,8 +68,12 @@ def run_notebooks(
                 config=_over_sockets(Path(sockets)),
                 record_timing=False,
                 resources={"metadata": {"path": str(path.parent)}},
+                on_cell_executed=lambda **_: bar.update(),
             ).execute()
-        print(f"  {path.name}: done in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        print(
+            f"{path.name}: {code} code cells in {time.perf_counter() - started:.1f} s",
+            file=sys.stderr,
+        )
         nbformat.write(nb, path)
         mark_current(path, inputs)
         ran.append(path)
@@ -96,7 +105,7 @@ def run_copies(tables_dir: Path, out_dir: Path, paths: list[Path] | None = None)
                     parameters={"TABLES_DIR": str(tables_dir), "FIGURES_DIR": str(figures)},
                     kernel_name="python3",
                     language="python",
-                    progress_bar=False,
+                    progress_bar={"desc": path.name, "file": sys.stderr},
                     cwd=str(copies),
                     config=_over_sockets(Path(sockets)),
                 )
