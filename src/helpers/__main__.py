@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from importlib.metadata import version
 from pathlib import Path
 
 from helpers.build.memory import main_process_memory
 from helpers.paths import FIGURES_DIR, PROCESSED_DIR, RAW_DIR
-
-
-def printable(name: str) -> str:
-    """A file name safe to print: control characters (terminal escapes) written as escapes."""
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in name)
+from helpers.text import printable
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,6 +51,13 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=1,
         help="worker processes (local) or LocalCluster workers (dask)",
+    )
+    p_build.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="wait this long for another build writing the same --out to finish",
     )
     p_build.add_argument(
         "--no-cache",
@@ -106,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         from helpers.build.pipeline import build
         from helpers.build.store import OutputRefused
 
+        signal.signal(signal.SIGTERM, _stop)  # stops as Ctrl-C does: workers first
         try:
             tables = build(
                 args.raw_dir,
@@ -115,10 +120,17 @@ def main(argv: list[str] | None = None) -> int:
                 n_process=args.n_process,
                 scheduler=args.scheduler,
                 use_cache=not args.no_cache,
+                wait=args.wait,
             )
         except OutputRefused as refused:
-            print(f"error: {refused}", file=sys.stderr)
+            print(f"error: {printable(str(refused))}", file=sys.stderr)
             return 2
+        except KeyboardInterrupt:
+            print(
+                f"stopped: {printable(str(args.out))} keeps the tables it had, whole",
+                file=sys.stderr,
+            )
+            return 130
         arts = tables["articles"]
         rejected = arts[arts["status"] != "ok"]
         print(
@@ -126,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{tables.rows('sentences')} sentences -> {args.out}"
         )
         for file, reason in zip(rejected["file"], rejected["reason"], strict=True):
-            print(f"  rejected {printable(file)}: {reason}")
+            print(f"  rejected {printable(file)}: {printable(reason)}")
         return 0
     if args.command == "bench":
         import pandas as pd
@@ -182,6 +194,11 @@ def main(argv: list[str] | None = None) -> int:
     for name in failed:
         print(f"  {name} failed: {errors[name]} (saved with its error in {args.out / 'notebooks'})")
     return 1 if failed else 0
+
+
+def _stop(signum: int, frame: object) -> None:
+    """SIGTERM: stop the build as Ctrl-C does."""
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

@@ -5,16 +5,26 @@ any engine can run it anywhere the package is installed; the model is loaded onc
 process (``get_nlp`` is cached) and results come back as plain rows. Workers start, and
 load the model, as soon as the engine opens, so that happens while the main process is
 still reading. Documents are sent as soon as they are read, at most a few batches in
-flight at a time; batches read ahead of the workers wait pickled in a temporary file, not
+flight at a time; batches read ahead of the workers wait as JSON in a temporary file, not
 in memory, and reading pauses if too many wait.
+
+Workers stop with the build: they ignore Ctrl-C (the build stops them), are terminated at
+once when the build stops early (an error, Ctrl-C, SIGTERM), and end themselves when the
+build's process dies however it dies (the system's parent-death signal, and a thread that
+watches for a new parent).
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import json
 import os
-import pickle
+import signal
 import sys
 import tempfile
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -44,12 +54,13 @@ QUIET = {
     "distributed.worker.memory.monitor-interval": "1s",
 }
 
-DocInput = tuple[str, str, list[dict]]  # doc_id, raw sha256, body block rows
+DocInput = tuple[str, str, list[dict]]  # doc_id, cache key, body block rows
 
 
 def annotate_batch(batch: bytes) -> list[tuple[str, str, dict]]:
-    """Every document's id, raw sha256 and results from a pickled list of documents."""
-    docs = pickle.loads(batch)
+    """Every document's id, cache key and results from a list of documents as JSON (plain
+    data: nothing read back from the spool is executed)."""
+    docs = json.loads(batch)
     results = annotate_documents([blocks for _, _, blocks in docs])
     return [(doc_id, sha, result) for (doc_id, sha, _), result in zip(docs, results, strict=True)]
 
@@ -93,8 +104,9 @@ def _is_data(arg: Any) -> bool:
 
 
 class Spool:
-    """Byte strings, first in first out, waiting in ``file`` (a temporary file) instead of
-    memory."""
+    """Byte strings, first in first out, waiting in ``file`` instead of memory. The build's
+    file is a ``tempfile.TemporaryFile``: unlinked as it is made (no name another user
+    could open), readable by its owner only, and what it holds is JSON, never code."""
 
     def __init__(self, file: BinaryIO) -> None:
         self.file = file
@@ -117,6 +129,36 @@ class Spool:
             self.file.truncate(0)
             self.read_at = 0
         return data
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+WATCH_SECONDS = 0.25  # how often a worker looks for its parent
+
+
+def start_worker(parent: int, warm_up: Callable[[], None]) -> None:
+    """A pool worker's start: Ctrl-C is the build's to handle (it stops the workers); the
+    system sends SIGKILL when the parent dies (Linux), and a thread ends the worker once
+    its parent is gone (any system, and a parent that died before the signal was set up);
+    then ``warm_up``."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(WATCH_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+    warm_up()
+
+
+def _noop() -> None:
+    """A task that only makes a worker start."""
+
+
+STOP_SECONDS = 2.0  # workers still running this long after a stop is asked are killed
 
 
 class Engine:
@@ -148,9 +190,12 @@ class Engine:
             starter.shutdown(wait=False)
         elif self.n_process > 1:
             self._pool = ProcessPoolExecutor(
-                self.n_process, mp_context=get_context("spawn"), initializer=self.warm_up
+                self.n_process,
+                mp_context=get_context("spawn"),
+                initializer=start_worker,
+                initargs=(os.getpid(), self.warm_up),
             )
-            self._pool.submit(self.warm_up)  # starts every worker now
+            self._pool.submit(_noop)  # starts a worker now
         return self
 
     def _connect(self):
@@ -201,13 +246,37 @@ class Engine:
             return self._pool.submit(fn, *args)
         return _Deferred(fn, args)
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type | None, *exc: object) -> None:
         if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
+            if kind is None:
+                self._pool.shutdown(cancel_futures=True)
+            else:  # stopping early: no task is waited for
+                self._stop_pool()
         if self._client is not None:
-            self._client.result().close()
+            if kind is not None and not self._client.done():
+                self._client.cancel()
+            try:
+                client = self._client.result(timeout=None if kind is None else 0)
+            except BaseException:
+                client = None
+            if client is not None:
+                client.close(timeout=None if kind is None else STOP_SECONDS)
             if self._cluster is not None:
-                self._cluster.close()
+                self._cluster.close(timeout=None if kind is None else STOP_SECONDS)
+
+    def _stop_pool(self) -> None:
+        """Terminate the workers, then kill those still there after ``STOP_SECONDS``."""
+        processes = list((self._pool._processes or {}).values())
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + STOP_SECONDS
+        for process in processes:
+            process.join(max(deadline - time.monotonic(), 0))
+            if process.is_alive():
+                process.kill()
+                process.join(1)
 
 
 def run_documents(
@@ -271,7 +340,7 @@ def run_documents(
     with bar, tempfile.TemporaryFile() as spool:
         waiting = Spool(spool)
         for batch in batches(todo(), words):
-            waiting.append(pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))
+            waiting.append(json.dumps(batch, separators=(",", ":")).encode())
             send(wait=False)
             while len(waiting) > READ_AHEAD:
                 wait_for_one()
