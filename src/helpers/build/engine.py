@@ -16,14 +16,10 @@ watches for a new parent).
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import json
 import os
-import signal
 import sys
 import tempfile
-import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -37,6 +33,7 @@ from tqdm import tqdm
 from helpers.annotate.article import annotate_documents
 from helpers.annotate.nlp import get_nlp
 from helpers.build.cache import DocCache
+from helpers.build.worker import named, spawning, start_worker
 
 ENGINES = ("local", "dask")
 BATCH_WORDS = 10_000  # words per task: amortises scheduling, keeps the last task short
@@ -131,29 +128,6 @@ class Spool:
         return data
 
 
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
-WATCH_SECONDS = 0.25  # how often a worker looks for its parent
-
-
-def start_worker(parent: int, warm_up: Callable[[], None]) -> None:
-    """A pool worker's start: Ctrl-C is the build's to handle (it stops the workers); the
-    system sends SIGKILL when the parent dies (Linux), and a thread ends the worker once
-    its parent is gone (any system, and a parent that died before the signal was set up);
-    then ``warm_up``."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(WATCH_SECONDS)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-    warm_up()
-
-
 def _noop() -> None:
     """A task that only makes a worker start."""
 
@@ -193,9 +167,9 @@ class Engine:
                 self.n_process,
                 mp_context=get_context("spawn"),
                 initializer=start_worker,
-                initargs=(os.getpid(), self.warm_up),
+                initargs=(os.getpid(), named(self.warm_up)),
             )
-            self._pool.submit(_noop)  # starts a worker now
+            self._submit(_noop)  # starts a worker now
         return self
 
     def _connect(self):
@@ -243,8 +217,15 @@ class Engine:
             args = tuple(client.scatter(a) if _is_data(a) else a for a in args)
             return client.submit(fn, *args, pure=False)
         if self._pool is not None:
-            return self._pool.submit(fn, *args)
+            return self._submit(fn, *args)
         return _Deferred(fn, args)
+
+    def _submit(self, fn: Callable, *args: Any) -> Future:
+        """Submit to the pool, which may spawn a worker to run it (``spawning``)."""
+        if len(self._pool._processes or {}) >= self.n_process:
+            return self._pool.submit(fn, *args)
+        with spawning():
+            return self._pool.submit(fn, *args)
 
     def __exit__(self, kind: type | None, *exc: object) -> None:
         if self._pool is not None:

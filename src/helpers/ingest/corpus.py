@@ -35,6 +35,7 @@ from helpers.ingest.files import (
     probe,
     read_at_most,
     sha256_of,
+    shown,
     unreadable_reason,
 )
 from helpers.ingest.html import EXTRACTOR, read_html
@@ -221,7 +222,7 @@ def load_article(
 ) -> Article:
     """Read, decode and clean one file. Never raises for bad content or a path that is no
     readable file: what it is and its size are checked (``probe``) before it is read."""
-    art = Article(doc_id=doc_id, file=path.name)
+    art = Article(doc_id=doc_id, file=shown(path.name))
     art.probe = found = probe(path, raw_dir)
     if found.kind == "outside":
         return art.reject("outside_raw", "link to a file outside the raw folder: not read")

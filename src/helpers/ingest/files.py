@@ -137,7 +137,13 @@ class DocIds:
 
     def __call__(self, name: str) -> str:
         stem = PurePath(name).stem
-        return name if stem in self.shared else stem
+        return shown(name if stem in self.shared else stem)
+
+
+def shown(name: str) -> str:
+    """A file name as the tables hold it: bytes that are not UTF-8 (kept by the system as
+    surrogates, which Parquet cannot hold) written as escapes, ``\\xff``."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def ordered_inputs(raw_dir: Path) -> tuple[list[str], DocIds]:
