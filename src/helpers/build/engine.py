@@ -240,10 +240,11 @@ class Engine:
                 client = self._client.result(timeout=None if kind is None else 0)
             except BaseException:
                 client = None
+            stopping = {} if kind is None else {"timeout": STOP_SECONDS}
             if client is not None:
-                client.close(timeout=None if kind is None else STOP_SECONDS)
+                client.close(**stopping)
             if self._cluster is not None:
-                self._cluster.close(timeout=None if kind is None else STOP_SECONDS)
+                self._cluster.close(**stopping)
 
     def _stop_pool(self) -> None:
         """Terminate the workers, then kill those still there after ``STOP_SECONDS``."""

@@ -283,6 +283,26 @@ def _remove_versions(out_dir: Path, keep: set[str]) -> None:
             entry.unlink(missing_ok=True)
 
 
+def _published_ones(out_dir: Path) -> set[str]:
+    """The published version and the one published before it (the latest older one: a
+    build that failed removed its own), kept for readers that opened it."""
+    current = _current_name(out_dir)
+    if current is None or not _VERSION_NAME.fullmatch(current):
+        return {current} if current else set()
+    if not (out_dir / VERSIONS).is_dir():
+        return {current}
+    older = [
+        p.name
+        for p in (out_dir / VERSIONS).iterdir()
+        if _VERSION_NAME.fullmatch(p.name) and _age(p.name) < _age(current)
+    ]
+    return {current, *([max(older, key=_age)] if older else [])}
+
+
+def _age(name: str) -> int:
+    return int(name.split("-")[0])
+
+
 def _current_name(out_dir: Path) -> str | None:
     target = published(out_dir)
     return target.name if target != out_dir else None
@@ -296,8 +316,7 @@ def new_version(raw_dir: Path, out_dir: Path, wait: float = 0.0) -> Iterator[Pat
     removes its own version. The tables are published by ``publish``."""
     claim_output(raw_dir, out_dir)
     with locked(out_dir, wait):
-        current = _current_name(out_dir)
-        _remove_versions(out_dir, {current} if current else set())
+        _remove_versions(out_dir, _published_ones(out_dir))
         version = out_dir / VERSIONS / f"{time.time_ns()}-{os.getpid()}"
         version.mkdir(parents=True)
         try:
