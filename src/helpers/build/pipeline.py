@@ -135,10 +135,10 @@ def _build(
 
 
 def warm_up() -> None:
-    """Load the pipeline in a worker before its first task arrives. Unpickling this
-    function imports this module, and with it the modules of the tasks across articles
-    (scikit-learn takes a while to import): a task that imported them at the end of a
-    build would wait for that on the critical path."""
+    """Load the pipeline in a worker before its first task arrives. Finding this function
+    (by name, ``helpers.build.worker``) imports this module, and with it the modules of
+    the tasks across articles (scikit-learn takes a while to import): a task that imported
+    them at the end of a build would wait for that on the critical path."""
     get_nlp()
 
 
