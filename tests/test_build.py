@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 import helpers.build.stages as stages
+import helpers.ingest.corpus as corpus
 from helpers.__main__ import main
 from helpers.analysis.tables import offset_mismatches
 from helpers.build.cache import is_current
@@ -109,8 +110,19 @@ def test_messy_folder_builds_with_a_reason_for_every_file(
     assert "utf16.txt is not in manifest.csv" in err
 
 
-def test_every_rejection_has_its_rule_and_every_rule_is_reached(messy_dir: Path) -> None:
+def test_every_rejection_has_its_rule_and_every_rule_is_reached(
+    messy_dir: Path, monkeypatch
+) -> None:
     (messy_dir / "dangling.txt").symlink_to(messy_dir / "gone.txt")
+    (messy_dir / "locked.txt").write_text(GOOD.replace("magazine", "weekly"))
+    read = corpus.read_at_most
+
+    def refused(path, limit):  # as root a chmod 000 file is still readable: refused here
+        if Path(path).name == "locked.txt":
+            raise PermissionError(13, "Permission denied")
+        return read(path, limit)
+
+    monkeypatch.setattr(corpus, "read_at_most", refused)
     (messy_dir / "bad_bom.txt").write_bytes(codecs.BOM_UTF8 + b"caf\xe9 au lait\n")
     (messy_dir / "tampered.txt").write_text(GOOD, encoding="utf-8")
     (messy_dir / "manifest.csv").write_text(f"file,sha256\ntampered.txt,{'0' * 64}\n")
@@ -130,6 +142,7 @@ def test_every_rejection_has_its_rule_and_every_rule_is_reached(messy_dir: Path)
         "huge.txt": "too_large",
         "invisible.txt": "whitespace",
         "link.txt": "outside_raw",
+        "locked.txt": "unreadable",
         "notes.docx": "unsupported_type",
         "page.html": "",
         "paper.txt": "binary",
@@ -311,3 +324,5 @@ def test_a_build_that_stops_leaves_the_previous_tables(monkeypatch, tmp_path: Pa
 def test_document_ids_are_file_stems_unless_two_files_share_one() -> None:
     names = ["a.txt", "a.html", "b.txt", "c.d.txt"]
     assert list(map(DocIds(names), names)) == ["a.txt", "a.html", "b", "c.d"]
+    names = ["y.txt", "y.html", "y.txt.txt"]  # a stem that is another file's name
+    assert list(map(DocIds(names), names)) == ["y.txt", "y.html", "y.txt.txt"]

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 from importlib.metadata import version
 from pathlib import Path
 
 from helpers.build.memory import main_process_memory
 from helpers.paths import FIGURES_DIR, PROCESSED_DIR, RAW_DIR
-
-
-def printable(name: str) -> str:
-    """A file name safe to print: control characters (terminal escapes) written as escapes."""
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in name)
+from helpers.text import printable
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -60,6 +58,13 @@ def make_parser() -> argparse.ArgumentParser:
         type=int,
         default=1,
         help="worker processes (local) or LocalCluster workers (dask)",
+    )
+    p_build.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="wait this long for another build writing the same --out to finish",
     )
     p_build.add_argument(
         "--no-cache",
@@ -117,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         from helpers.build.pipeline import build
         from helpers.build.store import OutputRefused
 
+        signal.signal(signal.SIGTERM, _stop)  # stops as Ctrl-C does: workers first
         try:
             tables = build(
                 args.raw_dir,
@@ -126,10 +132,19 @@ def main(argv: list[str] | None = None) -> int:
                 n_process=args.n_process,
                 scheduler=args.scheduler,
                 use_cache=not args.no_cache,
+                wait=args.wait,
             )
         except OutputRefused as refused:
-            print(f"error: {refused}", file=sys.stderr)
+            print(f"error: {printable(str(refused))}", file=sys.stderr)
             return 2
+        except KeyboardInterrupt:  # the workers are stopped and this build's files removed
+            print(
+                f"stopped: {printable(str(args.out))} keeps the tables it had, whole",
+                file=sys.stderr,
+            )
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(130)  # at once: tearing down the loaded libraries takes seconds more
         arts = tables["articles"]
         rejected = arts[arts["status"] != "ok"]
         print(
@@ -137,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{tables.rows('sentences')} sentences -> {args.out}"
         )
         for file, reason in zip(rejected["file"], rejected["reason"], strict=True):
-            print(f"  rejected {printable(file)}: {reason}")
+            print(f"  rejected {printable(file)}: {printable(reason)}")
         return 0
     if args.command == "bench":
         import pandas as pd
@@ -198,6 +213,11 @@ def main(argv: list[str] | None = None) -> int:
     for name in failed:
         print(f"  {name} failed: {errors[name]} (saved with its error in {args.out / 'notebooks'})")
     return 1 if failed else 0
+
+
+def _stop(signum: int, frame: object) -> None:
+    """SIGTERM: stop the build as Ctrl-C does."""
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

@@ -103,9 +103,10 @@ BlockRule = Literal[
 # check of helpers.build.rows). A kept article's rule is "", like its reason.
 ArticleRule = Literal[
     "outside_raw",  # a link out of the raw folder
-    "not_a_file",
+    "not_a_file",  # a folder, pipe, socket or device, or a link to nothing
     "unsupported_type",
     "too_large",
+    "unreadable",  # the system refused to read it (permissions)
     "sha256_mismatch",  # differs from the digest in manifest.csv
     "empty",
     "binary",

@@ -10,3 +10,9 @@ def fold(text: str) -> str:
     return "".join(
         c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c)
     )
+
+
+def printable(name: str) -> str:
+    """A file name (or a message naming one) safe to print: control characters (terminal
+    escapes) and undecodable bytes written as escapes."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in name)

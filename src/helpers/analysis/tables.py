@@ -6,27 +6,32 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers.build.layout import published
 from helpers.build.pipeline import build
 from helpers.paths import PROCESSED_DIR, RAW_DIR
 from helpers.schema import TABLES
+
+WAIT_SECONDS = 600.0  # for another build of the project's own tables to finish
 
 
 def load_tables(
     processed_dir: Path = PROCESSED_DIR,
     raw_dir: Path = RAW_DIR,
 ) -> dict[str, pd.DataFrame]:
-    """Every table by name. A fresh clone builds the project's own tables silently on
-    first use; another folder must hold a build, which is never made or overwritten here."""
-    paths = {name: processed_dir / f"{name}.parquet" for name in TABLES}
-    missing = [name for name, path in paths.items() if not path.exists()]
+    """Every table by name, all of one build: the version published when they are read
+    (a build publishing meanwhile is not mixed in). A fresh clone builds the project's own
+    tables silently on first use (waiting for another build of them to finish); another
+    folder must hold a build, which is never made or overwritten here."""
+    version = published(processed_dir)
+    missing = [name for name in TABLES if not (version / f"{name}.parquet").is_file()]
     if missing and processed_dir.resolve() != PROCESSED_DIR.resolve():
         raise FileNotFoundError(
             f"no tables {', '.join(missing)} in {processed_dir}: build them first with "
             f"python -m helpers build RAW_FOLDER --out {processed_dir}"
         )
     if missing:
-        build(raw_dir, processed_dir, progress=False)
-    return {name: pd.read_parquet(path) for name, path in paths.items()}
+        version = build(raw_dir, processed_dir, progress=False, wait=WAIT_SECONDS).folder
+    return {name: pd.read_parquet(version / f"{name}.parquet") for name in TABLES}
 
 
 def offset_mismatches(articles: pd.DataFrame, spans: pd.DataFrame, column: str = "text") -> int:

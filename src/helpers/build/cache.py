@@ -1,4 +1,4 @@
-"""Per-document results cached by the raw file's sha256 and the pipeline version.
+"""Per-document results cached by the raw file's sha256 and type and the pipeline version.
 
 The version is a hash of everything that shapes a document's results: the package's code,
 its data files (lexicons, patterns), and the spaCy, model, trafilatura and py3langid
@@ -10,15 +10,20 @@ loading anything heavy.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-import pickle
 import re
 import shutil
+import sys
+import zlib
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
 from helpers.annotate.nlp import MODEL
+from helpers.build.layout import STAMP, published
+from helpers.ingest.files import input_digest
+from helpers.text import printable
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
@@ -35,66 +40,110 @@ def pipeline_version() -> str:
     return digest.hexdigest()[:16]
 
 
-STAMP = ".build-stamp"
 _VERSION = re.compile(r"[0-9a-f]{16}")  # pipeline_version(): a cache folder's name
 
 
 def input_fingerprint(raw_dir: Path) -> str:
-    """Pipeline version plus the name and bytes of every file in the raw folder."""
-    digest = hashlib.sha256(pipeline_version().encode())
-    for name in sorted(os.listdir(raw_dir)):  # names: a Path per file holds ~900 bytes
-        path = raw_dir / name
-        digest.update(name.encode())
-        if path.is_symlink():
-            digest.update(str(path.readlink()).encode())  # never read outside the folder
-        elif path.is_file():
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+    """Pipeline version plus the raw folder's ``InputDigest`` now: every input's type,
+    mode, size, mtime and bytes, a link's target, the manifest."""
+    return stamp_of(input_digest(raw_dir))
+
+
+def stamp_of(digest: str) -> str:
+    """The build stamp of an input digest, made by this pipeline."""
+    return hashlib.sha256(f"{pipeline_version()}\0{digest}".encode()).hexdigest()
 
 
 def is_current(raw_dir: Path, out_dir: Path, tables: tuple[str, ...]) -> bool:
-    """The tables in ``out_dir`` were built from exactly this input by this pipeline."""
-    stamp = out_dir / STAMP
+    """The tables published in ``out_dir`` were built from exactly this input by this
+    pipeline (the stamp and the tables of one version)."""
+    version = published(out_dir)
+    stamp = version / STAMP
     return (
-        stamp.exists()
-        and all((out_dir / f"{t}.parquet").exists() for t in tables)
+        stamp.is_file()
+        and all((version / f"{t}.parquet").is_file() for t in tables)
         and stamp.read_text() == input_fingerprint(raw_dir)
     )
 
 
-def clear_stamp(out_dir: Path) -> None:
-    """Tables being replaced are current for no input."""
-    (out_dir / STAMP).unlink(missing_ok=True)
-
-
-def write_stamp(raw_dir: Path, out_dir: Path) -> None:
-    (out_dir / STAMP).write_text(input_fingerprint(raw_dir))
+MAGIC = b"helpers-cache 1\n"  # an entry: MAGIC, sha256 of the rest, zlib(JSON)
 
 
 class DocCache:
-    """One pickle per document under ``<dir>/<pipeline version>/``; older versions are
-    removed when a new one is opened."""
+    """One entry of plain data per document under ``<dir>/<pipeline version>/``: JSON,
+    compressed, after the sha256 of what follows, and naming its own key. An entry that is
+    truncated, corrupt, of another document or no entry at all is ignored with a warning
+    (the document is annotated again and the entry rewritten); nothing read is ever
+    executed. Older versions' folders (named as this one is named) are removed when a new
+    one is opened. A ``root`` that is not a folder of its own (a file, a link) is left
+    alone and the build runs without a cache (``DocCache.open``)."""
 
     def __init__(self, root: Path) -> None:
         self.dir = root / pipeline_version()
-        if root.exists():  # only folders of older versions, named as this one is named
+        if root.is_dir() and not root.is_symlink():  # only older versions, named as this one
             for old in root.iterdir():
-                if old.is_dir() and old != self.dir and _VERSION.fullmatch(old.name):
+                if old.is_dir() and not old.is_symlink() and old != self.dir and (
+                    _VERSION.fullmatch(old.name)
+                ):
                     shutil.rmtree(old)
         self.dir.mkdir(parents=True, exist_ok=True)
+        self.warned = 0
 
-    def _path(self, sha256: str) -> Path:
-        return self.dir / f"{sha256}.pkl"
-
-    def get(self, sha256: str) -> dict | None:
-        path = self._path(sha256)
-        if not path.exists():
+    @classmethod
+    def open(cls, root: Path) -> DocCache | None:
+        """The cache at ``root``, or None with a warning where ``root`` is not a folder the
+        cache may use."""
+        if root.is_symlink() or (root.exists() and not root.is_dir()):
+            print(
+                f"warning: {printable(str(root))} is not a folder of the cache: left alone, "
+                "and every document annotated",
+                file=sys.stderr,
+            )
             return None
-        with path.open("rb") as fh:
-            return pickle.load(fh)
+        try:
+            return cls(root)
+        except OSError as err:
+            print(f"warning: no cache ({err}): every document annotated", file=sys.stderr)
+            return None
 
-    def put(self, sha256: str, result: dict) -> None:
-        tmp = self._path(sha256).with_suffix(".tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(self._path(sha256))  # never a half-written entry
+    def _path(self, key: str) -> Path:
+        return self.dir / f"{key}.json.z"
+
+    def get(self, key: str) -> dict | None:
+        path = self._path(key)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as err:
+            return self._ignored(path, f"cannot be read ({err.strerror})")
+        body = data[len(MAGIC) + 32 :]
+        if not data.startswith(MAGIC) or hashlib.sha256(body).digest() != data[len(MAGIC) :][:32]:
+            return self._ignored(path, "truncated or corrupt")
+        try:
+            entry = json.loads(zlib.decompress(body))
+        except (ValueError, zlib.error):
+            return self._ignored(path, "not an entry of this cache")
+        if not isinstance(entry, dict) or entry.get("key") != key or not isinstance(
+            entry.get("result"), dict
+        ):
+            return self._ignored(path, "another document's entry")
+        return entry["result"]
+
+    def _ignored(self, path: Path, why: str) -> None:
+        self.warned += 1
+        if self.warned <= 10:
+            print(
+                f"warning: cache entry {path.name} {why}: ignored, the document is annotated "
+                "again",
+                file=sys.stderr,
+            )
+        return None
+
+    def put(self, key: str, result: dict) -> None:
+        body = zlib.compress(
+            json.dumps({"key": key, "result": result}, separators=(",", ":")).encode(), 1
+        )
+        tmp = self.dir / f".{key}.{os.getpid()}.tmp"
+        tmp.write_bytes(MAGIC + hashlib.sha256(body).digest() + body)
+        tmp.replace(self._path(key))  # never a half-written entry

@@ -5,16 +5,22 @@ any engine can run it anywhere the package is installed; the model is loaded onc
 process (``get_nlp`` is cached) and results come back as plain rows. Workers start, and
 load the model, as soon as the engine opens, so that happens while the main process is
 still reading. Documents are sent as soon as they are read, at most a few batches in
-flight at a time; batches read ahead of the workers wait pickled in a temporary file, not
+flight at a time; batches read ahead of the workers wait as JSON in a temporary file, not
 in memory, and reading pauses if too many wait.
+
+Workers stop with the build: they ignore Ctrl-C (the build stops them), are terminated at
+once when the build stops early (an error, Ctrl-C, SIGTERM), and end themselves when the
+build's process dies however it dies (the system's parent-death signal, and a thread that
+watches for a new parent).
 """
 
 from __future__ import annotations
 
+import json
 import os
-import pickle
 import sys
 import tempfile
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -27,6 +33,7 @@ from tqdm import tqdm
 from helpers.annotate.article import annotate_documents
 from helpers.annotate.nlp import get_nlp
 from helpers.build.cache import DocCache
+from helpers.build.worker import named, spawning, start_worker
 
 ENGINES = ("local", "dask")
 BATCH_WORDS = 10_000  # words per task: amortises scheduling, keeps the last task short
@@ -44,12 +51,13 @@ QUIET = {
     "distributed.worker.memory.monitor-interval": "1s",
 }
 
-DocInput = tuple[str, str, list[dict]]  # doc_id, raw sha256, body block rows
+DocInput = tuple[str, str, list[dict]]  # doc_id, cache key, body block rows
 
 
 def annotate_batch(batch: bytes) -> list[tuple[str, str, dict]]:
-    """Every document's id, raw sha256 and results from a pickled list of documents."""
-    docs = pickle.loads(batch)
+    """Every document's id, cache key and results from a list of documents as JSON (plain
+    data: nothing read back from the spool is executed)."""
+    docs = json.loads(batch)
     results = annotate_documents([blocks for _, _, blocks in docs])
     return [(doc_id, sha, result) for (doc_id, sha, _), result in zip(docs, results, strict=True)]
 
@@ -93,8 +101,9 @@ def _is_data(arg: Any) -> bool:
 
 
 class Spool:
-    """Byte strings, first in first out, waiting in ``file`` (a temporary file) instead of
-    memory."""
+    """Byte strings, first in first out, waiting in ``file`` instead of memory. The build's
+    file is a ``tempfile.TemporaryFile``: unlinked as it is made (no name another user
+    could open), readable by its owner only, and what it holds is JSON, never code."""
 
     def __init__(self, file: BinaryIO) -> None:
         self.file = file
@@ -117,6 +126,13 @@ class Spool:
             self.file.truncate(0)
             self.read_at = 0
         return data
+
+
+def _noop() -> None:
+    """A task that only makes a worker start."""
+
+
+STOP_SECONDS = 2.0  # workers still running this long after a stop is asked are killed
 
 
 class Engine:
@@ -148,9 +164,12 @@ class Engine:
             starter.shutdown(wait=False)
         elif self.n_process > 1:
             self._pool = ProcessPoolExecutor(
-                self.n_process, mp_context=get_context("spawn"), initializer=self.warm_up
+                self.n_process,
+                mp_context=get_context("spawn"),
+                initializer=start_worker,
+                initargs=(os.getpid(), named(self.warm_up)),
             )
-            self._pool.submit(self.warm_up)  # starts every worker now
+            self._submit(_noop)  # starts a worker now
         return self
 
     def _connect(self):
@@ -198,16 +217,48 @@ class Engine:
             args = tuple(client.scatter(a) if _is_data(a) else a for a in args)
             return client.submit(fn, *args, pure=False)
         if self._pool is not None:
-            return self._pool.submit(fn, *args)
+            return self._submit(fn, *args)
         return _Deferred(fn, args)
 
-    def __exit__(self, *exc: object) -> None:
+    def _submit(self, fn: Callable, *args: Any) -> Future:
+        """Submit to the pool, which may spawn a worker to run it (``spawning``)."""
+        if len(self._pool._processes or {}) >= self.n_process:
+            return self._pool.submit(fn, *args)
+        with spawning():
+            return self._pool.submit(fn, *args)
+
+    def __exit__(self, kind: type | None, *exc: object) -> None:
         if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
+            if kind is None:
+                self._pool.shutdown(cancel_futures=True)
+            else:  # stopping early: no task is waited for
+                self._stop_pool()
         if self._client is not None:
-            self._client.result().close()
+            if kind is not None and not self._client.done():
+                self._client.cancel()
+            try:
+                client = self._client.result(timeout=None if kind is None else 0)
+            except BaseException:
+                client = None
+            stopping = {} if kind is None else {"timeout": STOP_SECONDS}
+            if client is not None:
+                client.close(**stopping)
             if self._cluster is not None:
-                self._cluster.close()
+                self._cluster.close(**stopping)
+
+    def _stop_pool(self) -> None:
+        """Terminate the workers, then kill those still there after ``STOP_SECONDS``."""
+        processes = list((self._pool._processes or {}).values())
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + STOP_SECONDS
+        for process in processes:
+            process.join(max(deadline - time.monotonic(), 0))
+            if process.is_alive():
+                process.kill()
+                process.join(1)
 
 
 def run_documents(
@@ -274,7 +325,7 @@ def run_documents(
     with bar, tempfile.TemporaryFile() as spool:
         waiting = Spool(spool)
         for batch in batches(todo(), words):
-            waiting.append(pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))
+            waiting.append(json.dumps(batch, separators=(",", ":")).encode())
             send(wait=False)
             while len(waiting) > READ_AHEAD:
                 wait_for_one()

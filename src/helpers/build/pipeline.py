@@ -12,11 +12,18 @@ import time
 from pathlib import Path
 
 from helpers.annotate.nlp import get_nlp
-from helpers.build.cache import DocCache, clear_stamp, write_stamp
+from helpers.build.cache import DocCache, stamp_of
 from helpers.build.engine import Engine, run_documents
-from helpers.build.rows import read_articles
+from helpers.build.rows import ReadRecord, read_articles
 from helpers.build.stages import claim_tables, quote_stage, task_tables, text_tables
-from helpers.build.store import TableFile, Tables, TableStore, TableWriter, claim_output
+from helpers.build.store import (
+    TableFile,
+    Tables,
+    TableStore,
+    TableWriter,
+    new_version,
+    publish,
+)
 from helpers.ingest.corpus import list_inputs
 from helpers.schema import COLUMNS
 
@@ -30,8 +37,9 @@ def build(
     scheduler: str | None = None,
     use_cache: bool = True,
     timings: dict[str, float] | None = None,
+    wait: float = 0.0,
 ) -> Tables:
-    """Build every table from ``raw_dir`` and write them as Parquet into ``out_dir``.
+    """Build every table from ``raw_dir`` and publish them as Parquet in ``out_dir``.
 
     The per-document stage runs on ``engine`` ("local": this process, or ``n_process``
     worker processes; "dask": a LocalCluster of ``n_process`` workers, or the cluster at
@@ -39,10 +47,33 @@ def build(
     Per-article tables go to disk as their documents are done, and the measures across
     articles read back only what they use. Stage durations in seconds go into
     ``timings`` when given.
+
+    The folder is refused before any work where the build may not write (``claim_output``)
+    and locked while it writes (another build's lock is waited for ``wait`` seconds). The
+    tables go into a new version folder, published in one step with their stamp (the
+    digest of the input as it was read) once all are written: a build that stops leaves
+    the previous tables, whole and matching their stamp (``helpers.build.store``).
     """
-    claim_output(raw_dir, out_dir)
+    with new_version(raw_dir, out_dir, wait) as version:
+        return _build(
+            raw_dir, out_dir, version, progress, engine, n_process, scheduler, use_cache, timings
+        )
+
+
+def _build(
+    raw_dir: Path,
+    out_dir: Path,
+    version: Path,
+    progress: bool,
+    engine: str,
+    n_process: int,
+    scheduler: str | None,
+    use_cache: bool,
+    timings: dict[str, float] | None,
+) -> Tables:
     clock = Stopwatch(timings)
-    store = TableStore(out_dir)
+    store = TableStore(version)
+    record = ReadRecord()
     # the workers load the model while the files are read
     with Engine(engine, n_process, scheduler, warm_up) as runner:
         writers = {name: store.writer(name) for name in COLUMNS if name != "quotes"}
@@ -51,7 +82,7 @@ def build(
         text_task = None  # the text-only measures, submitted once every file is read
 
         # where the workers share this machine's disk, tasks read and write tables there
-        into = out_dir if runner.shares_disk else None
+        into = version if runner.shares_disk else None
 
         def shipped(name: str) -> TableFile:
             """A closed table's file for a task: its path where the workers share this
@@ -70,10 +101,10 @@ def build(
             text_task = runner.submit(task_tables, into, text_tables, shipped("articles"))
 
         stats = run_documents(
-            read_articles(raw_dir, writers["articles"], writers["blocks"], progress=False),
+            read_articles(raw_dir, writers["articles"], writers["blocks"], False, record),
             keep,
             runner,
-            DocCache(out_dir / ".cache") if use_cache else None,
+            DocCache.open(out_dir / ".cache") if use_cache else None,
             progress,
             on_read=read,
             total=len(list_inputs(raw_dir)),  # an upper bound: rejected files are not annotated
@@ -93,23 +124,23 @@ def build(
         if into:  # the quotes on a worker too, in the same store
             runner.submit(quote_stage, into).result()
         else:  # workers elsewhere: here, beside the claims
-            quote_stage(out_dir)
+            quote_stage(version)
         # the tasks' tables: already written where the workers share this machine's disk
         for name, file in {**claims.result(), **text_task.result()}.items():
             store.write(name, file)
         clock.lap("corpus measures")
-    clear_stamp(out_dir)
-    written = store.publish()
-    write_stamp(raw_dir, out_dir)
+    for warning in record.changed(raw_dir):  # metadata only: nothing is read again
+        print(f"warning: {warning}", file=sys.stderr)
+    written = publish(out_dir, version, stamp_of(record.digest.hexdigest()))
     clock.lap("write")
     return written
 
 
 def warm_up() -> None:
-    """Load the pipeline in a worker before its first task arrives. Unpickling this
-    function imports this module, and with it the modules of the tasks across articles
-    (scikit-learn takes a while to import): a task that imported them at the end of a
-    build would wait for that on the critical path."""
+    """Load the pipeline in a worker before its first task arrives. Finding this function
+    (by name, ``helpers.build.worker``) imports this module, and with it the modules of
+    the tasks across articles (scikit-learn takes a while to import): a task that imported
+    them at the end of a build would wait for that on the critical path."""
     get_nlp()
 
 

@@ -4,10 +4,12 @@ and the body blocks handed to the annotation.
 
 from __future__ import annotations
 
+import hashlib
 import sys
+from array import array
 from collections import deque
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import pandas as pd
 from tqdm import tqdm
@@ -15,23 +17,74 @@ from tqdm import tqdm
 from helpers.build.engine import DocInput
 from helpers.build.store import TableRows
 from helpers.ingest.corpus import Article, inputs, load_article, manifest_row
+from helpers.ingest.files import HTML_SUFFIXES, MANIFEST, InputDigest, ordered_inputs, probe
 from helpers.ingest.language import english_rules_apply
 from helpers.schema import COLUMNS, ORDER
+from helpers.text import printable
 
 
-def iter_articles(raw_dir: Path, progress: bool = True) -> Iterator[Article]:
+class ReadRecord:
+    """What the build read of a raw folder: the ``InputDigest`` for its stamp, and a
+    small number per path (a hash of its probe, 8 bytes) to find afterwards the files that
+    changed while the build ran (``changed``)."""
+
+    def __init__(self) -> None:
+        self.digest = InputDigest()
+        self.names: list[str] = []
+        self.keys = array("q")
+
+    def add(self, name: str, art_probe, sha256: str) -> None:
+        self.digest.add(name, art_probe, sha256)
+        if name != MANIFEST:
+            self.keys.append(hash(art_probe.key()) if art_probe is not None else 0)
+
+    def changed(self, raw_dir: Path) -> list[str]:
+        """Warnings naming every path that changed, came or went since it was read (its
+        metadata only is looked at again: nothing is read twice)."""
+        names, _ = ordered_inputs(raw_dir)
+        now = set(names)
+        warnings = [
+            f"{printable(name)} changed while the build read it: the tables hold what was "
+            "read, and the next build reads it again"
+            for name, key in zip(self.names, self.keys, strict=True)
+            if name not in now or hash(probe(raw_dir / name, raw_dir).key()) != key
+        ]
+        came = now.difference(self.names)
+        warnings += [
+            f"{printable(name)} came into the raw folder during the build: the next build "
+            "reads it"
+            for name in sorted(came)
+        ]
+        return warnings
+
+
+def cache_key(art: Article) -> str:
+    """The key of an article's annotation in the cache: its bytes' sha256 and the handler
+    that read them (the same bytes read as HTML and as text give other blocks)."""
+    kind = "html" if PurePath(art.file).suffix.lower() in HTML_SUFFIXES else "text"
+    return hashlib.sha256(f"{kind}\0{art.sha256}".encode()).hexdigest()
+
+
+def iter_articles(
+    raw_dir: Path, progress: bool = True, record: ReadRecord | None = None
+) -> Iterator[Article]:
     """Every input file as an Article (rejected ones included), one at a time in the
     order of their document ids, which orders every table; manifest problems are printed
-    as warnings."""
+    as warnings (names escaped). What was read goes into ``record`` when given."""
     found = inputs(raw_dir)
     for warning in found.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(f"warning: {printable(warning)}", file=sys.stderr)
+    if record is not None:
+        record.names = found.names
+        record.add(MANIFEST, found.manifest_probe, found.manifest_sha256)
     # the first kept file of each content, by its digest (bytes: half the hex string)
     first_seen: dict[bytes, int] = {}
     files = tqdm(found.names, desc="articles", unit="file", disable=not progress, file=sys.stderr)
     for number, name in enumerate(files):
         row = manifest_row(found.manifest[number])
         art = load_article(raw_dir / name, raw_dir, found.doc_id(name), row)
+        if record is not None:
+            record.add(name, art.probe, art.sha256)
         if art.sha256 and art.status == "ok":
             first = first_seen.setdefault(bytes.fromhex(art.sha256), number)
             if first != number:
@@ -94,13 +147,17 @@ INPUT_COLUMNS = ["block_id", "role", "rule", "start", "line_start", "wraps", "te
 
 
 def read_articles(
-    raw_dir: Path, articles: TableRows, blocks: TableRows, progress: bool = True
+    raw_dir: Path,
+    articles: TableRows,
+    blocks: TableRows,
+    progress: bool = True,
+    record: ReadRecord | None = None,
 ) -> Iterator[DocInput]:
     """Read every file, adding its row to ``articles`` and its blocks to ``blocks``, and
-    yield (doc_id, sha256, body block rows) for each kept article with a body, the
+    yield (doc_id, cache key, body block rows) for each kept article with a body, the
     engines' input, as soon as it is read. Blocks of rejected pages stay visible for the
     audit; a duplicate's would count twice."""
-    for art in iter_articles(raw_dir, progress):
+    for art in iter_articles(raw_dir, progress, record):
         articles.extend([article_row(art)])
         if art.rule == "duplicate":
             continue
@@ -109,7 +166,7 @@ def read_articles(
         body = [{k: row[k] for k in INPUT_COLUMNS} for row in rows if row["is_body"]]
         # the English pipeline annotates English articles only; the others keep their text
         if art.status == "ok" and body and english_rules_apply(art.language):
-            yield art.doc_id, art.sha256, body
+            yield art.doc_id, cache_key(art), body
 
 
 def in_memory(name: str) -> TableRows:

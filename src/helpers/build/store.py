@@ -5,8 +5,13 @@ whole table however large the corpus.
 
 from __future__ import annotations
 
+import fcntl
 import io
+import os
+import shutil
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -16,7 +21,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from helpers.build.layout import (
+    _VERSION_NAME,
+    CURRENT,
+    LOCK,
+    MARKER,
+    STAMP,
+    VERSIONS,
+    published,
+)
 from helpers.schema import COLUMNS, ORDER, TABLES
+from helpers.text import printable
 
 ARROW_TYPES = {
     "str": pa.large_string(),
@@ -180,19 +195,21 @@ def _may_hold(file: pq.ParquetFile, group: int, docs: tuple[str, str]) -> bool:
     return stats.min <= docs[1] and docs[0] <= stats.max
 
 
-MARKER = ".helpers-tables"  # names a folder of this kit's tables: the build may write there
-
-
 class OutputRefused(ValueError):
     """An output folder the build must not write to; the message says why and what to do."""
 
 
+class OutputBusy(OutputRefused):
+    """Another build holds the output folder's lock."""
+
+
 def _ours(name: str, built: bool) -> bool:
     """A name the build writes in its output folder (or a placeholder a repository keeps);
-    ``.cache`` only beside a build stamp (a home folder has a .cache of its own)."""
+    ``.cache`` and the versions only beside a build stamp (a home folder has a .cache of
+    its own)."""
     tables = {f"{t}.parquet" for t in TABLES} | {f".{t}.parquet.part" for t in TABLES}
-    names = {".quotes-unaligned.parquet.part", ".build-stamp", MARKER, ".gitkeep"}
-    return name in tables | names or (built and name == ".cache")
+    names = {".quotes-unaligned.parquet.part", STAMP, MARKER, LOCK, ".gitkeep"}
+    return name in tables | names or (built and name in {".cache", CURRENT, VERSIONS})
 
 
 def claim_output(raw_dir: Path, out_dir: Path) -> None:
@@ -207,29 +224,151 @@ def claim_output(raw_dir: Path, out_dir: Path) -> None:
         raise OutputRefused(f"--out {out_dir} is inside the raw folder {raw_dir}: name another")
     if raw.is_relative_to(out):
         raise OutputRefused(f"--out {out_dir} holds the raw folder {raw_dir}: name another")
-    if out.is_dir() and not (out / MARKER).exists():
-        built = (out / ".build-stamp").exists()
+    if out.is_dir() and not (out / MARKER).is_file():
+        built = (out / STAMP).exists()
         foreign = sorted(p.name for p in out.iterdir() if not _ours(p.name, built))
         if foreign:
-            shown = ", ".join(foreign[:3]) + (", …" if len(foreign) > 3 else "")
+            shown = ", ".join(map(printable, foreign[:3])) + (", …" if len(foreign) > 3 else "")
             raise OutputRefused(
                 f"--out {out_dir} holds files that are not this kit's tables ({shown}): "
                 "name an empty or new folder"
             )
     out.mkdir(parents=True, exist_ok=True)
-    (out / MARKER).write_text("tables written by python -m helpers build\n")
+    if not (out / MARKER).is_file():
+        (out / MARKER).write_text("tables written by python -m helpers build\n")
+
+
+@contextmanager
+def locked(out_dir: Path, wait: float = 0.0) -> Iterator[None]:
+    """Hold the output folder's lock: one build writes a folder at a time. The lock is an
+    ``flock`` on ``.lock``, which the system releases when its holder dies however it dies,
+    so a lock left by a killed build is stale and taken; the file names the holder's pid.
+    Another build's lock is waited for up to ``wait`` seconds, then refused (``OutputBusy``)."""
+    path = out_dir / LOCK
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+                    raise OutputBusy(
+                        f"another build (pid {holder}) is writing to {out_dir}: wait for it "
+                        "to finish, or stop it, then build again"
+                    ) from None
+                time.sleep(0.1)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _remove_versions(out_dir: Path, keep: set[str]) -> None:
+    """Remove the versions (and only folders named like versions) not in ``keep``."""
+    versions = out_dir / VERSIONS
+    if not versions.is_dir() or versions.is_symlink():
+        return
+    for entry in versions.iterdir():
+        if _VERSION_NAME.fullmatch(entry.name) and entry.name not in keep:
+            if entry.is_symlink() or not entry.is_dir():
+                entry.unlink()
+            else:
+                shutil.rmtree(entry, ignore_errors=True)
+    for entry in out_dir.iterdir():  # links half made by a build that stopped
+        if entry.name.startswith(f"{CURRENT}.") and entry.name.endswith(".tmp"):
+            entry.unlink(missing_ok=True)
+
+
+def _published_ones(out_dir: Path) -> set[str]:
+    """The published version and the one published before it (the latest older one: a
+    build that failed removed its own), kept for readers that opened it."""
+    current = _current_name(out_dir)
+    if current is None or not _VERSION_NAME.fullmatch(current):
+        return {current} if current else set()
+    if not (out_dir / VERSIONS).is_dir():
+        return {current}
+    older = [
+        p.name
+        for p in (out_dir / VERSIONS).iterdir()
+        if _VERSION_NAME.fullmatch(p.name) and _age(p.name) < _age(current)
+    ]
+    return {current, *([max(older, key=_age)] if older else [])}
+
+
+def _age(name: str) -> int:
+    return int(name.split("-")[0])
+
+
+def _current_name(out_dir: Path) -> str | None:
+    target = published(out_dir)
+    return target.name if target != out_dir else None
+
+
+@contextmanager
+def new_version(raw_dir: Path, out_dir: Path, wait: float = 0.0) -> Iterator[Path]:
+    """A new, empty version folder in ``out_dir`` for one build to write its tables into,
+    with the folder claimed (``claim_output``) and locked (``locked``). What a build that
+    stopped left behind (versions never published) is removed first; a build that fails
+    removes its own version. The tables are published by ``publish``."""
+    claim_output(raw_dir, out_dir)
+    with locked(out_dir, wait):
+        _remove_versions(out_dir, _published_ones(out_dir))
+        version = out_dir / VERSIONS / f"{time.time_ns()}-{os.getpid()}"
+        version.mkdir(parents=True)
+        try:
+            yield version
+        except BaseException:
+            shutil.rmtree(version, ignore_errors=True)
+            raise
+
+
+def publish(out_dir: Path, version: Path, stamp: str) -> Tables:
+    """Publish a complete version: its stamp written last inside it, then ``.current``
+    switched to it in one rename, so a reader sees the previous tables or these, never a
+    mix. The tables' names in ``out_dir`` are fixed links through ``.current``
+    (``articles.parquet`` -> ``.current/articles.parquet``), so the path a notebook or
+    ``pd.read_parquet`` opens does not change; the previous version is kept for readers
+    that opened it, older ones are removed."""
+    previous = _current_name(out_dir)
+    _write_atomically(version / STAMP, stamp.encode())
+    link = out_dir / f"{CURRENT}.{os.getpid()}.tmp"
+    link.unlink(missing_ok=True)
+    os.symlink(f"{VERSIONS}/{version.name}", link)
+    os.replace(link, out_dir / CURRENT)  # the one step that publishes
+    for name in [*(f"{t}.parquet" for t in TABLES), STAMP]:
+        path, target = out_dir / name, f"{CURRENT}/{name}"
+        if path.is_symlink() and os.readlink(path) == target:
+            continue
+        fixed = out_dir / f".{name}.{os.getpid()}.tmp"
+        fixed.unlink(missing_ok=True)
+        os.symlink(target, fixed)
+        os.replace(fixed, path)  # a table file of the older layout becomes the link
+        (out_dir / f".{name}.part").unlink(missing_ok=True)  # the older layout's leftovers
+    (out_dir / ".quotes-unaligned.parquet.part").unlink(missing_ok=True)
+    _remove_versions(out_dir, {version.name} | ({previous} if previous else set()))
+    return Tables(version)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
 
 
 class TableStore:
-    """The tables of one build in ``folder``, written under temporary names and renamed
-    into place together, so a build that stops half way leaves the previous tables."""
+    """The tables of one build in ``folder`` (the build's version folder), as they are
+    written; published together by ``publish``."""
 
     def __init__(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
 
     def part(self, name: str) -> Path:
-        return self.folder / f".{name}.parquet.part"
+        return self.folder / f"{name}.parquet"
 
     def writer(self, name: str) -> TableWriter:
         return TableWriter(self.part(name), name)
@@ -273,17 +412,13 @@ class TableStore:
         """Columns and rows of a table written (and closed) in this build (``read_table``)."""
         return read_table(self.part(name), columns, where, docs)
 
-    def publish(self) -> Tables:
-        for name in TABLES:
-            self.part(name).replace(self.folder / f"{name}.parquet")
-        return Tables(self.folder)
-
 
 class Tables(Mapping):
-    """The tables in a folder by name, each read from its Parquet file when asked for."""
+    """The tables of one build by name, each read from its Parquet file when asked for:
+    those of the version published in ``folder`` when it was opened (``published``)."""
 
     def __init__(self, folder: Path) -> None:
-        self.folder = folder
+        self.folder = published(folder)
 
     def path(self, name: str) -> Path:
         if name not in TABLES:

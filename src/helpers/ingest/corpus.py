@@ -1,35 +1,48 @@
 """Raw folder to normalised articles: file discovery, manifest, decoding, cleaning, metadata.
 
-Nothing here raises on a bad input file: every file becomes an article row with a
-``status``, a human ``reason`` and its ``rule`` key. Nothing is read outside the raw folder.
+Nothing here raises on a bad input file: every path in the raw folder (hidden ones and
+the manifest aside) becomes an article row with a ``status``, a human ``reason`` and its
+``rule`` key, whatever it is (a folder, a pipe, a socket, a file it may not read). What a
+path is and how large is decided from its metadata before anything is read, and nothing
+is read outside the raw folder.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import os
 import re
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Literal
 
 import pandas as pd
 
 from helpers.ingest.clean import Block, body_text, classify_blocks, reason_for, split_blocks, words
 from helpers.ingest.decode import UnreadableInput, decode_bytes
+from helpers.ingest.files import (
+    ABSENT,
+    ARTICLE_SUFFIXES,
+    HTML_SUFFIXES,
+    MANIFEST,
+    MAX_BYTES,
+    MAX_MANIFEST_BYTES,
+    NOT_A_FILE,
+    DocIds,
+    Probe,
+    ordered_inputs,
+    probe,
+    read_at_most,
+    sha256_of,
+    shown,
+    unreadable_reason,
+)
 from helpers.ingest.html import EXTRACTOR, read_html
 from helpers.ingest.language import english_rules_apply, identify
 from helpers.ingest.metadata import byline_name, find_date, looks_like_person_credit, parse_date
 from helpers.schema import ArticleRule
 
-MANIFEST = "manifest.csv"
-ARTICLE_SUFFIXES = {".txt", ".html", ".htm"}
-HTML_SUFFIXES = {".html", ".htm"}
-MAX_BYTES = 5_000_000  # a news article is far smaller; larger files are rejected, not read
 MANIFEST_FIELDS = ("outlet", "url", "published", "author")
 MANIFEST_COLUMNS = ("sha256", *MANIFEST_FIELDS)  # the columns of manifest.csv the build uses
 _MONTH_ONLY = re.compile(r"(?:19|20)\d\d-(?:0[1-9]|1[0-2])")
@@ -57,6 +70,7 @@ class Article:
     language: str = ""  # ISO 639-1 code, "und" when not identified, "" when not read
     evidence: list[str] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
+    probe: Probe | None = field(default=None, repr=False)  # what the path was when read
 
     def reject(self, rule: ArticleRule, reason: str) -> Article:
         """Reject with a key to decide on and the words to show, set together."""
@@ -71,6 +85,8 @@ ManifestValues = tuple[str, ...]  # a row's values of MANIFEST_COLUMNS, "" where
 class Manifest:
     rows: dict[str, ManifestValues]  # by file name
     warnings: tuple[str, ...]
+    probe: Probe = ABSENT  # what manifest.csv was when read
+    sha256: str = ""  # of its bytes, "" when they were not read
 
 
 def manifest_row(values: ManifestValues | None) -> dict[str, str] | None:
@@ -79,62 +95,89 @@ def manifest_row(values: ManifestValues | None) -> dict[str, str] | None:
 
 
 def read_manifest(raw_dir: Path) -> Manifest:
-    """Rows of ``manifest.csv`` keyed by file name; unusable rows become warnings."""
+    """Rows of ``manifest.csv`` keyed by file name; unusable rows, and a manifest that is
+    no regular file, too large or unreadable, become warnings. Fields of any size are read."""
     path = raw_dir / MANIFEST
-    if not path.is_file():
+    found = probe(path, raw_dir)
+    if found.kind == "missing" and not found.link:
         return Manifest({}, ())
+
+    def ignored(why: str, sha: str = "") -> Manifest:
+        return Manifest({}, (f"{MANIFEST} ignored: {why}",), found, sha)
+
+    if found.kind != "file":
+        return ignored("link out of the raw folder" if found.kind == "outside" else
+                       NOT_A_FILE.get(found.kind, "not a regular file"))
+    if found.size > MAX_MANIFEST_BYTES:
+        return ignored(f"too large ({found.size / 1e6:.0f} MB; limit "
+                       f"{MAX_MANIFEST_BYTES / 1e6:.0f} MB)")
+    try:
+        data = read_at_most(path, MAX_MANIFEST_BYTES)
+    except OSError as err:
+        return ignored(f"it {unreadable_reason(err)}")
+    if data is None:
+        return ignored("it grew too large while it was read")
+    sha = sha256_of(data)
     warnings: list[str] = []
     try:
-        text = decode_bytes(path.read_bytes()).text
+        text = decode_bytes(data).text
     except UnreadableInput as err:
-        return Manifest({}, (f"{MANIFEST} ignored: {err}",))
+        return ignored(str(err), sha)
+    limit = csv.field_size_limit(max(len(text), csv.field_size_limit()))  # any field's size
+    try:
+        rows = _manifest_rows(raw_dir, text, warnings)
+    finally:
+        csv.field_size_limit(limit)
+    if rows is None:
+        return ignored("it has no 'file' column", sha)
+    return Manifest(rows, tuple(warnings), found, sha)
+
+
+def _manifest_rows(
+    raw_dir: Path, text: str, warnings: list[str]
+) -> dict[str, ManifestValues] | None:
     reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or "file" not in [f.strip().lower() for f in reader.fieldnames]:
-        return Manifest({}, (f"{MANIFEST} ignored: it has no 'file' column",))
+    try:
+        fields = reader.fieldnames
+    except csv.Error as err:
+        warnings.append(f"{MANIFEST} line 1: {err}: the manifest's rows are ignored")
+        return {}
+    if not fields or "file" not in [f.strip().lower() for f in fields]:
+        return None
     rows: dict[str, ManifestValues] = {}
     shared: dict[str, str] = {}  # one string per distinct value: outlets and dates repeat
-    for number, row in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
-        name = row.get("file", "")
-        if not name:
-            warnings.append(f"{MANIFEST} line {number}: no file name")
-        elif Path(name).is_absolute() or ".." in Path(name).parts or "/" in name or "\\" in name:
-            warnings.append(
-                f"{MANIFEST} line {number}: path {name!r} ignored "
-                "(only plain file names inside the raw folder)"
-            )
-        elif not (raw_dir / name).is_file():
-            warnings.append(f"{MANIFEST} line {number}: {name!r} is not in the raw folder")
-        else:
-            values = (row.get(column, "") for column in MANIFEST_COLUMNS)
-            rows[name] = tuple(shared.setdefault(v, v) for v in values)
-    return Manifest(rows, tuple(warnings))
-
-
-def list_inputs(raw_dir: Path) -> list[str]:
-    """The name of every candidate input file directly in ``raw_dir`` (manifest and hidden
-    files aside), sorted. Names, not paths: a ``Path`` holds its parts and caches its
-    string forms, held for every file while they are read (docs/scale.md)."""
-    with os.scandir(raw_dir) as entries:
-        return sorted(
-            e.name
-            for e in entries
-            if e.name != MANIFEST and not e.name.startswith(".") and (e.is_file() or e.is_symlink())
+    number = 1
+    try:
+        for number, row in enumerate(reader, start=2):
+            row = {(k or "").strip().lower(): _cell(v) for k, v in row.items()}
+            name = row.get("file", "")
+            if not name:
+                warnings.append(f"{MANIFEST} line {number}: no file name")
+            elif (
+                Path(name).is_absolute() or ".." in Path(name).parts or "/" in name
+                or "\\" in name
+            ):
+                warnings.append(
+                    f"{MANIFEST} line {number}: path {name!r} ignored "
+                    "(only plain file names inside the raw folder)"
+                )
+            elif not os.path.lexists(raw_dir / name):
+                warnings.append(f"{MANIFEST} line {number}: {name!r} is not in the raw folder")
+            else:
+                values = (row.get(column, "") for column in MANIFEST_COLUMNS)
+                rows[name] = tuple(shared.setdefault(v, v) for v in values)
+    except csv.Error as err:
+        warnings.append(
+            f"{MANIFEST} line {number + 1}: {err}: the rows from there on are ignored"
         )
+    return rows
 
 
-class DocIds:
-    """The document id of each of ``names``: the file name without extension, the full
-    name where two files share a stem. Worked out when asked, not held (a dict of them
-    was ~125 bytes a file)."""
-
-    def __init__(self, names: Iterable[str]) -> None:
-        stems = Counter(PurePath(name).stem for name in names)
-        self.shared = {stem for stem, count in stems.items() if count > 1}
-
-    def __call__(self, name: str) -> str:
-        stem = PurePath(name).stem
-        return name if stem in self.shared else stem
+def _cell(value: object) -> str:
+    """A manifest cell as text: a row longer than the header gives its extra cells as a list."""
+    if isinstance(value, list):
+        value = ",".join(value)
+    return (value or "").strip()
 
 
 @dataclass(frozen=True)
@@ -149,12 +192,14 @@ class Inputs:
     manifest: list[ManifestValues | None]  # each file's, None where the manifest has none
     doc_id: DocIds
     warnings: tuple[str, ...]  # about the manifest
+    manifest_probe: Probe = ABSENT
+    manifest_sha256: str = ""
 
 
 def inputs(raw_dir: Path) -> Inputs:
-    """The input files of ``raw_dir`` (``list_inputs``) with their manifest values."""
+    """The input files of ``raw_dir`` (``ordered_inputs``) with their manifest values."""
     manifest = read_manifest(raw_dir)
-    names = list_inputs(raw_dir)
+    names, doc_id = ordered_inputs(raw_dir)
     warnings = list(manifest.warnings)
     if manifest.rows:
         warnings += [
@@ -162,36 +207,41 @@ def inputs(raw_dir: Path) -> Inputs:
             for name in names
             if name not in manifest.rows
         ]
-    doc_id = DocIds(names)
-    names.sort(key=doc_id)
-    return Inputs(names, [manifest.rows.get(name) for name in names], doc_id, tuple(warnings))
-
-
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    return Inputs(
+        names,
+        [manifest.rows.get(name) for name in names],
+        doc_id,
+        tuple(warnings),
+        manifest.probe,
+        manifest.sha256,
+    )
 
 
 def load_article(
     path: Path, raw_dir: Path, doc_id: str, manifest_row: dict | None, max_bytes: int = MAX_BYTES
 ) -> Article:
-    """Read, decode and clean one file. Never raises for bad content."""
-    art = Article(doc_id=doc_id, file=path.name)
-    resolved = path.resolve()
-    if not resolved.is_relative_to(raw_dir.resolve()):
+    """Read, decode and clean one file. Never raises for bad content or a path that is no
+    readable file: what it is and its size are checked (``probe``) before it is read."""
+    art = Article(doc_id=doc_id, file=shown(path.name))
+    art.probe = found = probe(path, raw_dir)
+    if found.kind == "outside":
         return art.reject("outside_raw", "link to a file outside the raw folder: not read")
-    if not resolved.is_file():
-        return art.reject("not_a_file", "not a regular file")
+    if found.kind != "file":
+        return art.reject("not_a_file", NOT_A_FILE.get(found.kind, NOT_A_FILE["other"]))
     if path.suffix.lower() not in ARTICLE_SUFFIXES:
         return art.reject(
             "unsupported_type",
             f"unsupported file type {path.suffix or '(none)'}: use .txt, .html or .htm",
         )
-    size = resolved.stat().st_size
-    if size > max_bytes:
-        return art.reject(
-            "too_large", f"file too large ({size / 1e6:.1f} MB; limit {max_bytes / 1e6:.0f} MB)"
-        )
-    data = resolved.read_bytes()
+    too_large = f"file too large ({found.size / 1e6:.1f} MB; limit {max_bytes / 1e6:.0f} MB)"
+    if found.size > max_bytes:
+        return art.reject("too_large", too_large)
+    try:
+        data = read_at_most(path, max_bytes)
+    except OSError as err:
+        return art.reject("unreadable", unreadable_reason(err))
+    if data is None:
+        return art.reject("too_large", "file too large: it grew while it was read")
     art.sha256 = sha256_of(data)
     if manifest_row and manifest_row.get("sha256") and manifest_row["sha256"].lower() != art.sha256:
         return art.reject(

@@ -8,7 +8,8 @@ import hashlib
 import json
 from pathlib import Path
 
-from helpers.build.cache import STAMP, pipeline_version
+from helpers.build.cache import pipeline_version
+from helpers.build.layout import STAMP, published
 
 
 def digest(*parts: str | bytes) -> str:
@@ -21,9 +22,10 @@ def digest(*parts: str | bytes) -> str:
 
 
 def tables_state(processed_dir: Path) -> str:
-    """The build stamp of the tables (their input and pipeline), "" when there is none."""
-    stamp = processed_dir / STAMP
-    return stamp.read_text() if stamp.exists() else ""
+    """The build stamp of the published tables (their input and pipeline), "" when there
+    is none."""
+    stamp = published(processed_dir) / STAMP
+    return stamp.read_text() if stamp.is_file() else ""
 
 
 def notebook_inputs(path: Path, processed_dir: Path) -> str:
