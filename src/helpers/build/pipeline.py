@@ -24,7 +24,7 @@ from helpers.build.store import (
     new_version,
     publish,
 )
-from helpers.ingest.corpus import list_inputs
+from helpers.ingest.files import list_inputs
 from helpers.schema import COLUMNS
 
 
