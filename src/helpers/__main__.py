@@ -40,6 +40,12 @@ def main(argv: list[str] | None = None) -> int:
     p_build.add_argument(
         "--out", type=Path, default=PROCESSED_DIR, help="folder the tables are written to"
     )
+    p_build.add_argument(
+        "--study",
+        type=Path,
+        help="study folder (entities, naming, claims, labels, sources); default: study/ "
+        "beside the raw folder, else the project's",
+    )
     p_build.add_argument("--quiet", action="store_true", help="no progress bar")
     p_build.add_argument(
         "--engine",
@@ -99,7 +105,15 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         from helpers.build.cache import is_current
         from helpers.schema import TABLES
+        from helpers.study import StudyError, check_study, find_study, use_study
 
+        study = find_study(args.raw_dir, args.study)
+        try:
+            check_study(study)
+        except StudyError as bad:
+            print(f"error: the study cannot be used (nothing was built)\n{bad}", file=sys.stderr)
+            return 2
+        use_study(study)
         if not args.no_cache and is_current(args.raw_dir, args.out, TABLES):
             print(f"up to date: {args.out} (input and pipeline unchanged)")
             return 0

@@ -12,14 +12,14 @@ import pandas as pd
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from helpers.across.tfidf import smooth_idf, weigh
-from helpers.lexicons import read_toml
+from helpers.study import read_study
 
 STATUS_ORDER = ["asserted", "hedged", "attributed", "absent"]  # strongest commitment first
 
 
 @cache
 def claims() -> list[dict]:
-    return read_toml("claims.toml")["claim"]
+    return read_study("claims.toml")["claim"]
 
 
 def claim_entities() -> set[str]:

@@ -17,9 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from helpers.ingest.clean import POST_ATTRIBUTION
-from helpers.lexicons import read_toml
-
-ENTITY_FILE = "entities.toml"
+from helpers.study import alias_rules, read_study
 
 
 @dataclass(frozen=True)
@@ -37,9 +35,9 @@ class Alias:
 
 @cache
 def aliases() -> dict[str, Alias]:
-    """Every alias in the data file by its pattern id."""
+    """Every alias of the study's entities by its pattern id."""
     found = {}
-    for entity in read_toml(ENTITY_FILE)["entity"]:
+    for entity in read_study("entities.toml")["entity"]:
         for item in entity["aliases"]:
             alias = Alias(
                 entity["name"],
@@ -54,7 +52,7 @@ def aliases() -> dict[str, Alias]:
 
 @cache
 def rules() -> dict:
-    return read_toml(ENTITY_FILE)["rules"]
+    return alias_rules()
 
 
 def target_entities() -> list[str]:

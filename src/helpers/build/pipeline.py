@@ -18,6 +18,7 @@ from helpers.build.rows import read_articles
 from helpers.build.stages import claim_tables, quote_stage, task_tables, text_tables
 from helpers.build.store import TableFile, Tables, TableStore, TableWriter, claim_output
 from helpers.schema import COLUMNS
+from helpers.study import check_study, use_study
 
 
 def build(
@@ -29,6 +30,7 @@ def build(
     scheduler: str | None = None,
     use_cache: bool = True,
     timings: dict[str, float] | None = None,
+    study: Path | None = None,
 ) -> Tables:
     """Build every table from ``raw_dir`` and write them as Parquet into ``out_dir``.
 
@@ -37,8 +39,12 @@ def build(
     ``scheduler``), reading unchanged documents from the cache in ``out_dir/.cache``.
     Per-article tables go to disk as their documents are done, and the measures across
     articles read back only what they use. Stage durations in seconds go into
-    ``timings`` when given.
+    ``timings`` when given. ``study`` is the study folder to read (checked before anything
+    is written: a ``StudyError`` names the file and line); none: the one in use.
     """
+    if study is not None:
+        check_study(study)
+        use_study(study)
     claim_output(raw_dir, out_dir)
     clock = Stopwatch(timings)
     store = TableStore(out_dir)
