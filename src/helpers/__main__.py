@@ -1,4 +1,4 @@
-"""Command line: ``python -m helpers build|notebooks|report|bench|schema``."""
+"""Command line: ``python -m helpers build|study|notebooks|report|bench|schema``."""
 
 from __future__ import annotations
 
@@ -66,6 +66,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="process every document again and ignore the build stamp",
     )
+    p_study = sub.add_parser("study", help="start a study folder from a corpus")
+    study_sub = p_study.add_subparsers(dest="study_command", required=True)
+    p_init = study_sub.add_parser(
+        "init", help="write candidate entities, outlets and claims to edit (docs/study.md)"
+    )
+    p_init.add_argument("raw_dir", type=Path, help="folder of articles, as for build")
+    p_init.add_argument("--out", type=Path, required=True, help="new folder for the study")
     p_report = sub.add_parser("report", help="write the self-contained HTML report")
     p_report.add_argument("--out", type=Path, default=FIGURES_DIR / "report.html")
     p_report.add_argument(
@@ -141,6 +148,20 @@ def main(argv: list[str] | None = None) -> int:
         )
         for file, reason in zip(rejected["file"], rejected["reason"], strict=True):
             print(f"  rejected {printable(file)}: {reason}")
+        return 0
+    if args.command == "study":
+        if not args.raw_dir.is_dir():
+            print(f"error: no such directory: {args.raw_dir}", file=sys.stderr)
+            return 2
+        from helpers.analysis.starter import init_study
+
+        try:
+            written = init_study(args.raw_dir, args.out)
+        except FileExistsError as exists:
+            print(f"error: {exists}", file=sys.stderr)
+            return 2
+        print(f"starter study -> {args.out}: {', '.join(written)} (edit it, then build "
+              f"with --study {args.out})")
         return 0
     if args.command == "bench":
         import pandas as pd

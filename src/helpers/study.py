@@ -150,7 +150,8 @@ def check_study(path: Path) -> None:
     _check_sources(files["sources.toml"], entities)
 
 
-def _stop_words() -> frozenset[str]:
+def stop_words() -> frozenset[str]:
+    """spaCy's English stop words: no alias may be one."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
     return frozenset(STOP_WORDS)
@@ -160,7 +161,7 @@ def _check_entities(file: _File) -> dict[str, set[str]]:
     """The aliases of every entity, once each; the stop-word check allows the words in
     capitals that the package's entity rules handle ("IS", "US")."""
     caps = set(general_entity_rules()["caps_ambiguous"])
-    stop = _stop_words()
+    stop = stop_words()
     file.known(file.data, {"version", "entity", "rules"}, "entities.toml", "[")
     rules = general_entity_rules()
     for key, words in file.data.get("rules", {}).items():

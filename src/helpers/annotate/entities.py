@@ -127,8 +127,10 @@ def entity_rules(doc: Doc) -> Doc:
 
 def add_entity_components(nlp: Language) -> None:
     """Entity ruler (patterns from the alias file) before NER, context rules after it."""
-    ruler = nlp.add_pipe("entity_ruler", before="ner", config={"validate": True})
-    ruler.add_patterns(ruler_patterns(nlp))
+    patterns = ruler_patterns(nlp)
+    if patterns:  # a study without entities: the recogniser alone
+        ruler = nlp.add_pipe("entity_ruler", before="ner", config={"validate": True})
+        ruler.add_patterns(patterns)
     nlp.add_pipe("entity_rules", after="ner")
 
 
