@@ -112,9 +112,7 @@ def test_the_cache_version_covers_the_study(study: Path, monkeypatch) -> None:
     assert pipeline_version() != before
 
 
-def test_the_study_source_types_take_the_place_of_the_study_rule(
-    study: Path, monkeypatch
-) -> None:
+def test_the_study_source_types_take_the_place_of_the_study_rule(study: Path, monkeypatch) -> None:
     monkeypatch.setenv(STUDY_ENV, str(study))
     general = read_toml("attribution.toml")
     merged = with_study_sources(general)["source_type"]

@@ -16,6 +16,20 @@ def printable(name: str) -> str:
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in name)
 
 
+def use_checked_study(path: Path, note: str) -> bool:
+    """Read the study in ``path`` from now on; False, with the error printed, when a file
+    of it cannot be used."""
+    from helpers.study import StudyError, check_study, use_study
+
+    try:
+        check_study(path)
+    except StudyError as bad:
+        print(f"error: the study cannot be used{note}\n{bad}", file=sys.stderr)
+        return False
+    use_study(path)
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     main_process_memory()  # before pyarrow is imported or anything starts a thread
     parser = argparse.ArgumentParser(
@@ -104,6 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     p_nb.add_argument(
         "--out", type=Path, help="with --tables: folder for the executed copies, figures, report"
     )
+    p_nb.add_argument(
+        "--study", type=Path, help="with --tables: the study folder (default: the build's own)"
+    )
     args = parser.parse_args(argv)
 
     if args.command == "build":
@@ -112,15 +129,10 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         from helpers.build.cache import is_current
         from helpers.schema import TABLES
-        from helpers.study import StudyError, check_study, find_study, use_study
+        from helpers.study import find_study
 
-        study = find_study(args.raw_dir, args.study)
-        try:
-            check_study(study)
-        except StudyError as bad:
-            print(f"error: the study cannot be used (nothing was built)\n{bad}", file=sys.stderr)
+        if not use_checked_study(find_study(args.raw_dir, args.study), " (nothing was built)"):
             return 2
-        use_study(study)
         if not args.no_cache and is_current(args.raw_dir, args.out, TABLES):
             print(f"up to date: {args.out} (input and pipeline unchanged)")
             return 0
@@ -209,8 +221,12 @@ def main(argv: list[str] | None = None) -> int:
     from helpers.analysis.tables import load_tables
     from helpers.publish.notebooks import run_copies
     from helpers.publish.report import write_report
+    from helpers.study import DEFAULT_STUDY, recorded_study
 
-    errors = run_copies(args.tables, args.out, [Path(n) for n in args.names] or None)
+    study = args.study or recorded_study(args.tables) or DEFAULT_STUDY
+    if not use_checked_study(study, ""):
+        return 2
+    errors = run_copies(args.tables, args.out, [Path(n) for n in args.names] or None, study)
     report = write_report(load_tables(args.tables), args.out / "report.html", args.out / "figures")
     print(f"report -> {report}")
     failed = [name for name, error in errors.items() if error]

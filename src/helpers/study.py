@@ -24,14 +24,20 @@ from helpers.paths import LEXICON_DIR, PROJ_ROOT
 
 STUDY_ENV = "HELPERS_STUDY"
 DEFAULT_STUDY = PROJ_ROOT / "study"
+STUDY_RECORD = ".study"  # in a build's folder: the study it read
 # What an absent file stands for: a story with no claims, no naming groups, no stand-ins.
 EMPTY = {
     "entities.toml": {"entity": []},
     "naming.toml": {"group": []},
     "claims.toml": {"claim": []},
     "labels.toml": {"stand_in": {}, "stand_in_requires": {}},
-    "sources.toml": {"news_media": [], "armed_groups": [], "armed_group_spokesperson": [],
-                     "armed_group_member": [], "rules": []},
+    "sources.toml": {
+        "news_media": [],
+        "armed_groups": [],
+        "armed_group_spokesperson": [],
+        "armed_group_member": [],
+        "rules": [],
+    },
 }
 FORMS = ("name", "abbreviation", "hashtag", "adjective", "demonym", "metonym", "compound")
 LABELS = ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART",
@@ -49,6 +55,13 @@ def find_study(raw_dir: Path, explicit: Path | None = None) -> Path:
         return explicit
     beside = raw_dir.resolve().parent / "study"
     return beside if beside.is_dir() else DEFAULT_STUDY
+
+
+def recorded_study(tables_dir: Path) -> Path | None:
+    """The study the build in ``tables_dir`` read (``build`` records it), if it still exists."""
+    record = tables_dir / STUDY_RECORD
+    path = Path(record.read_text(encoding="utf-8").strip()) if record.exists() else None
+    return path if path is not None and path.is_dir() else None
 
 
 def use_study(path: Path) -> None:
@@ -101,8 +114,12 @@ class _File:
             self.data = {**empty, **tomllib.loads(self.text)}
         except tomllib.TOMLDecodeError as err:
             found = re.search(r"line (\d+)", str(err))
-            raise StudyError(path, int(found[1]) if found else 1, f"invalid TOML: {err}",
-                             "correct the syntax (quotes, commas, brackets) on that line") from err
+            raise StudyError(
+                path,
+                int(found[1]) if found else 1,
+                f"invalid TOML: {err}",
+                "correct the syntax (quotes, commas, brackets) on that line",
+            ) from err
 
     def line(self, needle: str, nth: int = 1) -> int:
         """The line of the ``nth`` occurrence of ``needle`` (1 if it is not written);
@@ -119,29 +136,42 @@ class _File:
     def require(self, item: dict, fields: dict[str, type], where: str, needle: str) -> None:
         for field, kind in fields.items():
             if not isinstance(item.get(field), kind):
-                raise self.fail(needle, f"{where}: missing or mistyped field `{field}`",
-                                f"give `{field}` a {kind.__name__} value")
+                raise self.fail(
+                    needle,
+                    f"{where}: missing or mistyped field `{field}`",
+                    f"give `{field}` a {kind.__name__} value",
+                )
 
     def known(self, item: dict, fields: set[str], where: str, needle: str) -> None:
         for field in item:
             if field not in fields:
-                raise self.fail(needle, f"{where}: unknown field `{field}`",
-                                f"use one of {', '.join(sorted(fields))}, or remove it")
+                raise self.fail(
+                    needle,
+                    f"{where}: unknown field `{field}`",
+                    f"use one of {', '.join(sorted(fields))}, or remove it",
+                )
 
 
 def _regex(file: _File, pattern: str, where: str) -> None:
     try:
         re.compile(pattern)
     except re.error as err:
-        raise file.fail(pattern, f"{where}: invalid regular expression {pattern!r} ({err})",
-                        "escape special characters or correct the pattern") from err
+        raise file.fail(
+            pattern,
+            f"{where}: invalid regular expression {pattern!r} ({err})",
+            "escape special characters or correct the pattern",
+        ) from err
 
 
 def check_study(path: Path) -> None:
     """Raise ``StudyError`` for the first problem in the study folder ``path``."""
     if not (path / "entities.toml").exists():
-        raise StudyError(path / "entities.toml", 1, "the study has no entities.toml",
-                         "write one (python -m helpers study init RAW --out DIR starts it)")
+        raise StudyError(
+            path / "entities.toml",
+            1,
+            "the study has no entities.toml",
+            "write one (python -m helpers study init RAW --out DIR starts it)",
+        )
     files = {name: _File(path / name, empty) for name, empty in EMPTY.items()}
     entities = _check_entities(files["entities.toml"])
     _check_naming(files["naming.toml"], entities)
@@ -166,8 +196,9 @@ def _check_entities(file: _File) -> dict[str, set[str]]:
     rules = general_entity_rules()
     for key, words in file.data.get("rules", {}).items():
         if key not in rules:
-            raise file.fail(key, f"[rules]: unknown list `{key}`",
-                            f"use one of {', '.join(sorted(rules))}")
+            raise file.fail(
+                key, f"[rules]: unknown list `{key}`", f"use one of {', '.join(sorted(rules))}"
+            )
         if not (isinstance(words, list) and all(isinstance(w, str) for w in words)):
             raise file.fail(key, f"[rules] {key}: not a list of words", f'write {key} = ["..."]')
     caps |= set(file.data.get("rules", {}).get("caps_ambiguous", []))
@@ -180,33 +211,52 @@ def _check_entities(file: _File) -> dict[str, set[str]]:
         file.require(entity, {"name": str, "label": str, "aliases": list}, "[[entity]]", needle)
         name = entity["name"]
         if name in entities:
-            raise file.fail(needle, f"entity {name!r} is listed twice",
-                            "merge the two [[entity]] tables into one", nth=2)
+            raise file.fail(
+                needle,
+                f"entity {name!r} is listed twice",
+                "merge the two [[entity]] tables into one",
+                nth=2,
+            )
         if entity["label"] not in LABELS:
-            raise file.fail(needle, f"entity {name!r}: unknown label {entity['label']!r}",
-                            f"use one of {', '.join(LABELS)}")
+            raise file.fail(
+                needle,
+                f"entity {name!r}: unknown label {entity['label']!r}",
+                f"use one of {', '.join(LABELS)}",
+            )
         entities[name] = set()
         for alias in entity["aliases"]:
             text = alias.get("text") if isinstance(alias, dict) else None
             where = f"entity {name!r}, alias {text!r}"
             anchor = f'text = "{text}"' if text else needle
             if not isinstance(alias, dict):
-                raise file.fail(needle, f"entity {name!r}: an alias that is not a table",
-                                'write each alias as { text = "...", form = "name" }')
+                raise file.fail(
+                    needle,
+                    f"entity {name!r}: an alias that is not a table",
+                    'write each alias as { text = "...", form = "name" }',
+                )
             file.known(alias, {"text", "form"}, where, anchor)
             file.require(alias, {"text": str, "form": str}, where, anchor)
             if alias["form"] not in FORMS:
-                raise file.fail(anchor, f"{where}: unknown form {alias['form']!r}",
-                                f"use one of {', '.join(FORMS)}")
+                raise file.fail(
+                    anchor,
+                    f"{where}: unknown form {alias['form']!r}",
+                    f"use one of {', '.join(FORMS)}",
+                )
             written[text] += 1
             if text in seen:
-                raise file.fail(anchor, f"{where}: alias already listed for {seen[text]!r}",
-                                "keep one of the two: an alias names one entity",
-                                nth=written[text])
+                raise file.fail(
+                    anchor,
+                    f"{where}: alias already listed for {seen[text]!r}",
+                    "keep one of the two: an alias names one entity",
+                    nth=written[text],
+                )
             words = text.lower()
             if words in stop and (text == words or text not in caps):
-                raise file.fail(anchor, f"{where}: the alias is the common word {words!r}",
-                                "use a longer form (\"the Group\" -> its name), or drop it")
+                raise file.fail(
+                    anchor,
+                    f"{where}: the alias is the common word {words!r}",
+                    'use a longer form ("the Group" -> its name), or drop it',
+                )
             seen[text] = name
             entities[name].add(text)
     return entities
@@ -219,12 +269,18 @@ def _check_naming(file: _File, entities: dict[str, set[str]]) -> None:
         file.known(group, {"entity", "title", "choices", "descriptors"}, "[[group]]", needle)
         file.require(group, {"entity": str, "title": str, "choices": dict}, "[[group]]", needle)
         if group["entity"] not in entities:
-            raise file.fail(needle, f"naming group for unknown entity {group['entity']!r}",
-                            "name an entity of entities.toml")
+            raise file.fail(
+                needle,
+                f"naming group for unknown entity {group['entity']!r}",
+                "name an entity of entities.toml",
+            )
         for alias in group["choices"]:
             if alias not in entities[group["entity"]]:
-                raise file.fail(f'"{alias}"', f"choice {alias!r} is no alias of "
-                                f"{group['entity']!r}", "add it to the entity's aliases")
+                raise file.fail(
+                    f'"{alias}"',
+                    f"choice {alias!r} is no alias of {group['entity']!r}",
+                    "add it to the entity's aliases",
+                )
         for item in group.get("descriptors", []):
             file.require(item, {"pattern": str, "choice": str}, "descriptor", needle)
             _regex(file, item["pattern"], "descriptor")
@@ -236,16 +292,24 @@ def _check_claims(file: _File, entities: dict[str, set[str]]) -> None:
     for claim in file.data["claim"]:
         needle = f'id = "{claim.get("id")}"' if "id" in claim else "[[claim]]"
         file.known(claim, {"id", "wording", "requires", "cues", "also"}, "[[claim]]", needle)
-        file.require(claim, {"id": str, "wording": str, "requires": list, "cues": list},
-                     "[[claim]]", needle)
+        file.require(
+            claim, {"id": str, "wording": str, "requires": list, "cues": list}, "[[claim]]", needle
+        )
         if claim["id"] in ids:
-            raise file.fail(needle, f"claim id {claim['id']!r} is used twice",
-                            "give each claim its own id", nth=2)
+            raise file.fail(
+                needle,
+                f"claim id {claim['id']!r} is used twice",
+                "give each claim its own id",
+                nth=2,
+            )
         ids.add(claim["id"])
         for name in [*claim["requires"], *claim.get("also", [])]:
             if name not in entities:
-                raise file.fail(f'"{name}"', f"claim {claim['id']}: unknown entity {name!r}",
-                                "name entities of entities.toml in `requires` and `also`")
+                raise file.fail(
+                    f'"{name}"',
+                    f"claim {claim['id']}: unknown entity {name!r}",
+                    "name entities of entities.toml in `requires` and `also`",
+                )
         for cue in claim["cues"]:
             _regex(file, cue, f"claim {claim['id']} cue")
 
@@ -255,8 +319,11 @@ def _check_labels(file: _File) -> None:
     for table in ("stand_in", "stand_in_requires"):
         for actor, words in file.data[table].items():
             if not (isinstance(words, list) and all(isinstance(w, str) for w in words)):
-                raise file.fail(actor, f"[{table}] {actor!r}: not a list of words",
-                                f'write {actor} = ["word", ...]')
+                raise file.fail(
+                    actor,
+                    f"[{table}] {actor!r}: not a list of words",
+                    f'write {actor} = ["word", ...]',
+                )
 
 
 def _check_sources(file: _File, entities: dict[str, set[str]]) -> None:
@@ -267,20 +334,29 @@ def _check_sources(file: _File, entities: dict[str, set[str]]) -> None:
             raise file.fail(field, f"`{field}`: not a list of names", f'write {field} = ["..."]')
     for group in file.data["armed_groups"]:
         if group not in entities:
-            raise file.fail(f'"{group}"', f"armed group {group!r} is no entity",
-                            "add it to entities.toml or remove it here")
+            raise file.fail(
+                f'"{group}"',
+                f"armed group {group!r} is no entity",
+                "add it to entities.toml or remove it here",
+            )
     for rule in file.data["rules"]:
         needle = f'"{rule.get("special") or rule.get("key")}"'
         if "special" in rule:
             if rule["special"] not in SPECIALS:
-                raise file.fail(needle, f"unknown special rule {rule['special']!r}",
-                                f"use one of {', '.join(SPECIALS)}")
+                raise file.fail(
+                    needle,
+                    f"unknown special rule {rule['special']!r}",
+                    f"use one of {', '.join(SPECIALS)}",
+                )
             continue
         file.known(rule, {"type", "key", "where", "words"}, "[[rules]]", needle)
         file.require(rule, {"type": str, "key": str, "words": list}, "[[rules]]", needle)
         if rule.get("where", "all") not in ("all", "name", "described", "heads"):
-            raise file.fail(needle, f"rule {rule['key']!r}: unknown `where`",
-                            "use all, name, described or heads")
+            raise file.fail(
+                needle,
+                f"rule {rule['key']!r}: unknown `where`",
+                "use all, name, described or heads",
+            )
 
 
 def with_study_sources(lexicon: dict) -> dict:

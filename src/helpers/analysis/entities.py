@@ -53,6 +53,16 @@ def naming_choices(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFra
     return table.sort_values(["group", "outlet", "choice"], ignore_index=True)
 
 
+def context_entities(mentions: pd.DataFrame, study: list[str], n: int = 4) -> list[str]:
+    """The ``n`` entities besides the study's named by the most articles (then mentions)."""
+    others = mentions[~mentions["entity"].isin(study)]
+    ranked = others.groupby("entity").agg(docs=("doc_id", "nunique"), mentions=("doc_id", "size"))
+    ranked = ranked.reset_index().sort_values(
+        ["docs", "mentions", "entity"], ascending=[False, False, True]
+    )
+    return ranked["entity"].head(n).tolist()
+
+
 def leading_choices(choices: pd.DataFrame) -> pd.DataFrame:
     """Per naming group and outlet, the choice it uses most, out of all its references
     (``total``): the one-line answer to "what does this outlet call them". An outlet's

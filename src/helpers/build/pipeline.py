@@ -18,7 +18,7 @@ from helpers.build.rows import read_articles
 from helpers.build.stages import claim_tables, quote_stage, task_tables, text_tables
 from helpers.build.store import TableFile, Tables, TableStore, TableWriter, claim_output
 from helpers.schema import COLUMNS
-from helpers.study import check_study, use_study
+from helpers.study import STUDY_RECORD, check_study, study_dir, use_study
 
 
 def build(
@@ -105,6 +105,7 @@ def build(
     clear_stamp(out_dir)
     written = store.publish()
     write_stamp(raw_dir, out_dir)
+    (out_dir / STUDY_RECORD).write_text(f"{study_dir()}\n", encoding="utf-8")
     clock.lap("write")
     return written
 

@@ -191,7 +191,7 @@ def _ours(name: str, built: bool) -> bool:
     """A name the build writes in its output folder (or a placeholder a repository keeps);
     ``.cache`` only beside a build stamp (a home folder has a .cache of its own)."""
     tables = {f"{t}.parquet" for t in TABLES} | {f".{t}.parquet.part" for t in TABLES}
-    names = {".quotes-unaligned.parquet.part", ".build-stamp", MARKER, ".gitkeep"}
+    names = {".quotes-unaligned.parquet.part", ".build-stamp", ".study", MARKER, ".gitkeep"}
     return name in tables | names or (built and name == ".cache")
 
 
