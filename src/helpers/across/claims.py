@@ -101,7 +101,7 @@ def _matches(
         index=sentences.index,
     )
     own = sentences["text"].map(claim_status)  # denials and open questions come first
-    status = own.fillna(status)
+    status = own.fillna(status).astype(status.dtype)
     parts = []
     for claim in claims():
         # groups in the data file's patterns become non-capturing: one group, the cue
