@@ -99,3 +99,16 @@ def test_the_findings_are_the_examples(results: Path) -> None:
     assert "Corvane Air" in report and "How the engineer is named" in report
     last = notebook_texts(results / "notebooks" / "02-entities.ipynb")[-1]
     assert last.startswith("What we found") and "Dana Whitlock" in last
+
+
+def test_a_study_without_entities_or_claims_gives_sentences_not_errors(tmp_path: Path) -> None:
+    study = tmp_path / "study"
+    study.mkdir()
+    (study / "entities.toml").write_text('version = "1"\n')
+    run("build", str(EXAMPLE / "raw"), "--out", str(tmp_path / "tables"), "--study", str(study))
+    names = [str(PROJ_ROOT / "notebooks" / n) for n in ("02-entities.ipynb", "04-framing.ipynb")]
+    run("notebooks", *names, "--tables", str(tmp_path / "tables"), "--out", str(tmp_path))
+    entities = notebook_texts(tmp_path / "notebooks" / "02-entities.ipynb")  # no error cell
+    assert "No study entity is named in these articles" in entities[-1]
+    framing = notebook_texts(tmp_path / "notebooks" / "04-framing.ipynb")
+    assert "The study lists no claims to compare." in framing[-1]
