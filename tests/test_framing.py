@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from helpers.across.caveats import hedge_survival
+from helpers.across.caveats import about_testimony, hedge_survival
 from helpers.across.claims import claims, match_claims
 from helpers.across.distinctive import fightin_words, tfidf_terms
 from helpers.across.reuse import reuse_tables
@@ -18,7 +18,7 @@ from helpers.analysis.framing import (
 )
 from helpers.annotate.labels import block_labels
 from helpers.annotate.nlp import get_nlp
-from helpers.annotate.stance import caveat, markers
+from helpers.annotate.stance import caveat, claim_status, markers
 
 
 def test_markers_find_words_and_phrases_once() -> None:
@@ -251,3 +251,52 @@ def test_similarity_matrix_is_square_with_ones_on_the_diagonal() -> None:
     assert [wide.loc[d, d] for d in "abc"] == [1.0, 1.0, 1.0]
     # b and c share nothing the table lists: unknown, not 0
     assert pd.isna(wide.loc["b", "c"]) and pd.isna(wide.loc["c", "b"])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        ("A spokesman denied any ransom had been paid.", "denied"),
+        ("The company rejects the allegations.", "denied"),
+        ("What we don’t know: whether the firm paid the ransom.", "questioned"),
+        ("It is unclear whether the regulator will act.", "questioned"),
+        ("The firm paid the ransom, the paper said.", None),
+        ("Whether to pay was the board's decision.", None),
+    ],
+)
+def test_a_denial_or_an_open_question_sets_the_claim_status(sentence: str, status: str) -> None:
+    assert claim_status(sentence) == status
+
+
+@pytest.mark.parametrize(
+    ("sentence", "verdict"),
+    [
+        ("The Wire could not independently confirm the engineer's account.", "kept"),
+        ("We could not verify the figures.", "kept"),
+        ("The footage, which is unverified, shows the yard.", "kept"),
+        ("The engineer reportedly signed the cards.", "softened"),
+        ("The engineer signed the cards.", "dropped"),
+    ],
+)
+def test_any_verification_caveat_is_recognised(sentence: str, verdict: str) -> None:
+    assert caveat(sentence) == verdict
+
+
+def test_a_caveat_that_names_neither_outlet_nor_speaker_is_about_the_relayed_account() -> None:
+    sentences = pd.DataFrame(
+        {
+            "doc_id": ["w", "w", "x"],
+            "block_id": [0, 1, 0],
+            "text": [
+                "The Courier quoted the engineer, Dana Whitlock.",
+                "The Wire could not independently confirm the engineer's account.",
+                "The Ledger could not verify the price of fuel.",  # relays nothing
+            ],
+        }
+    )
+    quotes = pd.DataFrame(columns=["doc_id", "block_id", "utterance_speaker"])
+    chain = pd.DataFrame(
+        {"source": ["Courier"], "target": ["Dana Whitlock"], "relation": ["quotes"]}
+    )
+    about = about_testimony(sentences, quotes, chain, "Courier")
+    assert about.tolist() == [True, True, False]

@@ -10,7 +10,7 @@ import helpers
 PACKAGE = Path(helpers.__file__).parent
 # pipeline order; the shared modules at the top come first, the command line last
 STAGES = ["shared", "ingest", "annotate", "across", "build", "analysis", "figures", "publish"]
-SHARED = {"paths", "schema", "lexicons", "text"}
+SHARED = {"paths", "schema", "lexicons", "study", "text"}
 
 
 def stage_of(module: str) -> str:

@@ -1,4 +1,4 @@
-"""Command line: ``python -m helpers build|notebooks|report|bench|schema``."""
+"""Command line: ``python -m helpers build|study|notebooks|report|bench|schema``."""
 
 from __future__ import annotations
 
@@ -12,6 +12,20 @@ from pathlib import Path
 from helpers.build.memory import main_process_memory
 from helpers.paths import FIGURES_DIR, PROCESSED_DIR, RAW_DIR
 from helpers.text import printable
+
+
+def use_checked_study(path: Path, note: str) -> bool:
+    """Read the study in ``path`` from now on; False, with the error printed, when a file
+    of it cannot be used."""
+    from helpers.study import StudyError, check_study, use_study
+
+    try:
+        check_study(path)
+    except StudyError as bad:
+        print(f"error: the study cannot be used{note}\n{bad}", file=sys.stderr)
+        return False
+    use_study(path)
+    return True
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -44,6 +58,12 @@ def make_parser() -> argparse.ArgumentParser:
     p_build.add_argument(
         "--out", type=Path, default=PROCESSED_DIR, help="folder the tables are written to"
     )
+    p_build.add_argument(
+        "--study",
+        type=Path,
+        help="study folder (entities, naming, claims, labels, sources); default: study/ "
+        "beside the raw folder, else the project's",
+    )
     p_build.add_argument("--quiet", action="store_true", help="no progress bar")
     p_build.add_argument(
         "--engine",
@@ -71,6 +91,15 @@ def make_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="process every document again and ignore the build stamp",
     )
+    p_study = command("study", "start a study folder from a corpus")
+    study_sub = p_study.add_subparsers(dest="study_command", required=True)
+    p_init = study_sub.add_parser(
+        "init",
+        help="write candidate entities, outlets and claims to edit (docs/study.md)",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    p_init.add_argument("raw_dir", type=Path, help="folder of articles, as for build")
+    p_init.add_argument("--out", type=Path, required=True, help="new folder for the study")
     p_report = command("report", "write the self-contained HTML report")
     p_report.add_argument(
         "--out", type=Path, default=FIGURES_DIR / "report.html", help="the report's file"
@@ -102,6 +131,9 @@ def make_parser() -> argparse.ArgumentParser:
     p_nb.add_argument(
         "--out", type=Path, help="with --tables: folder for the executed copies, figures, report"
     )
+    p_nb.add_argument(
+        "--study", type=Path, help="with --tables: the study folder (default: the build's own)"
+    )
     return parser
 
 
@@ -115,7 +147,10 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         from helpers.build.cache import is_current
         from helpers.schema import TABLES
+        from helpers.study import find_study
 
+        if not use_checked_study(find_study(args.raw_dir, args.study), " (nothing was built)"):
+            return 2
         if not args.no_cache and is_current(args.raw_dir, args.out, TABLES):
             print(f"up to date: {args.out} (input and pipeline unchanged)")
             return 0
@@ -153,6 +188,20 @@ def main(argv: list[str] | None = None) -> int:
         )
         for file, reason in zip(rejected["file"], rejected["reason"], strict=True):
             print(f"  rejected {printable(file)}: {printable(reason)}")
+        return 0
+    if args.command == "study":
+        if not args.raw_dir.is_dir():
+            print(f"error: no such directory: {args.raw_dir}", file=sys.stderr)
+            return 2
+        from helpers.analysis.starter import init_study
+
+        try:
+            written = init_study(args.raw_dir, args.out)
+        except FileExistsError as exists:
+            print(f"error: {exists}", file=sys.stderr)
+            return 2
+        print(f"starter study -> {args.out}: {', '.join(written)} (edit it, then build "
+              f"with --study {args.out})")
         return 0
     if args.command == "bench":
         import pandas as pd
@@ -203,8 +252,12 @@ def main(argv: list[str] | None = None) -> int:
     from helpers.analysis.tables import load_tables
     from helpers.publish.notebooks import run_copies
     from helpers.publish.report import write_report
+    from helpers.study import DEFAULT_STUDY, recorded_study
 
-    errors = run_copies(args.tables, args.out, [Path(n) for n in args.names] or None)
+    study = args.study or recorded_study(args.tables) or DEFAULT_STUDY
+    if not use_checked_study(study, ""):
+        return 2
+    errors = run_copies(args.tables, args.out, [Path(n) for n in args.names] or None, study)
     report = write_report(
         load_tables(args.tables), args.out / "report.html", args.out / "figures", progress=True
     )

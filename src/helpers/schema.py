@@ -51,7 +51,7 @@ LabelRelation = Literal["modifier", "apposition", "predicate", "head noun", "sta
 Voice = Literal["quoted", "author"]
 ChainRelation = Literal["republishes", "cites", "quotes", "embeds"]
 DistinctiveMethod = Literal["fightin_words", "tfidf"]
-ClaimStatus = Literal["asserted", "hedged", "attributed"]
+ClaimStatus = Literal["asserted", "hedged", "attributed", "questioned", "denied"]
 CaveatStatus = Literal["kept", "softened", "dropped", "not relayed"]
 
 # Why the cleaner (helpers.ingest.clean) gave a block its role.

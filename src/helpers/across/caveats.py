@@ -17,7 +17,8 @@ def about_testimony(
 ) -> pd.Series:
     """Which sentences are about the testimony relayed from ``original``: those naming it
     or a speaker it is quoted as relaying (chain edges ``original -> speaker``), and those
-    in paragraphs holding quotes of those speakers."""
+    in paragraphs holding quotes of those speakers, and the verification caveats of the
+    articles those are in."""
     speakers = set(
         chain.loc[(chain["source"] == original) & (chain["relation"] == "quotes"), "target"]
     )
@@ -29,7 +30,11 @@ def about_testimony(
         if names
         else pd.Series(False, index=sentences.index)
     )
-    return names_it | in_blocks(sentences, quoted_blocks)
+    about = names_it | in_blocks(sentences, quoted_blocks)
+    # a verification caveat ("could not independently confirm the engineer's account") is
+    # about the relayed testimony in an article that relays it, whatever it names
+    relaying = sentences["doc_id"].isin(set(sentences.loc[about, "doc_id"]))
+    return about | (relaying & sentences["text"].map(caveat).eq("kept"))
 
 
 def hedge_survival(

@@ -12,14 +12,16 @@ import pandas as pd
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from helpers.across.tfidf import smooth_idf, weigh
-from helpers.lexicons import read_toml
+from helpers.annotate.stance import claim_status
+from helpers.study import read_study
 
-STATUS_ORDER = ["asserted", "hedged", "attributed", "absent"]  # strongest commitment first
+# strongest commitment first: an outlet reporting a denial, or asking, commits least
+STATUS_ORDER = ["asserted", "hedged", "attributed", "questioned", "denied", "absent"]
 
 
 @cache
 def claims() -> list[dict]:
-    return read_toml("claims.toml")["claim"]
+    return read_study("claims.toml")["claim"]
 
 
 def claim_entities() -> set[str]:
@@ -40,8 +42,10 @@ def match_claims(chunks: Iterable[Chunk]) -> pd.DataFrame:
 
     Each chunk holds some documents' sentences, the mentions of ``claim_entities()`` in
     them, and the stance of those of them that are attributed or hedged. Status of each
-    match: ``attributed`` when the sentence is quoted or carries an attribution,
-    ``hedged`` when the outlet's own sentence hedges, else ``asserted``. ``similarity`` is
+    match: ``denied`` or ``questioned`` when the sentence's own words deny the claim or
+    leave it open (``claim_status``), else ``attributed`` when the sentence is quoted or
+    carries an attribution, ``hedged`` when the outlet's own sentence hedges, else
+    ``asserted``. ``similarity`` is
     the TF-IDF cosine between the sentence and the claim's wording, with every sentence
     of every chunk counted in the document frequencies, as scikit-learn's
     ``TfidfVectorizer`` fitted on them all would weigh the terms.
@@ -96,6 +100,8 @@ def _matches(
         ),
         index=sentences.index,
     )
+    own = sentences["text"].map(claim_status)  # denials and open questions come first
+    status = own.fillna(status).astype(status.dtype)
     parts = []
     for claim in claims():
         # groups in the data file's patterns become non-capturing: one group, the cue

@@ -9,7 +9,7 @@ import networkx as nx
 import pandas as pd
 
 from helpers.ingest.corpus import outlet_labels
-from helpers.lexicons import read_toml
+from helpers.study import read_study
 
 
 def mention_counts(
@@ -33,10 +33,10 @@ def mention_counts(
 
 
 def naming_choices(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
-    """For each naming group (naming.toml): how often each outlet uses each choice."""
+    """For each naming group of the study (naming.toml): how often each outlet uses each choice."""
     labels = outlet_labels(articles)
     rows = []
-    for group in read_toml("naming.toml")["group"]:
+    for group in read_study("naming.toml")["group"]:
         named = mentions[mentions["entity"] == group["entity"]]
         for doc_id, alias in named[["doc_id", "alias"]].itertuples(index=False):
             rows.append((doc_id, group["title"], group["choices"].get(alias, alias)))
@@ -51,6 +51,16 @@ def naming_choices(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFra
     table["share"] = table["share"].round(3)
     table.insert(1, "outlet", table["doc_id"].map(labels))
     return table.sort_values(["group", "outlet", "choice"], ignore_index=True)
+
+
+def context_entities(mentions: pd.DataFrame, study: list[str], n: int = 4) -> list[str]:
+    """The ``n`` entities besides the study's named by the most articles (then mentions)."""
+    others = mentions[~mentions["entity"].isin(study)]
+    ranked = others.groupby("entity").agg(docs=("doc_id", "nunique"), mentions=("doc_id", "size"))
+    ranked = ranked.reset_index().sort_values(
+        ["docs", "mentions", "entity"], ascending=[False, False, True]
+    )
+    return ranked["entity"].head(n).tolist()
 
 
 def leading_choices(choices: pd.DataFrame) -> pd.DataFrame:

@@ -18,9 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from helpers.ingest.clean import POST_ATTRIBUTION
-from helpers.lexicons import read_toml
-
-ENTITY_FILE = "entities.toml"
+from helpers.study import alias_rules, read_study
 
 
 @dataclass(frozen=True)
@@ -38,9 +36,9 @@ class Alias:
 
 @cache
 def aliases() -> dict[str, Alias]:
-    """Every alias in the data file by its pattern id."""
+    """Every alias of the study's entities by its pattern id."""
     found = {}
-    for entity in read_toml(ENTITY_FILE)["entity"]:
+    for entity in read_study("entities.toml")["entity"]:
         for item in entity["aliases"]:
             alias = Alias(
                 entity["name"],
@@ -55,7 +53,7 @@ def aliases() -> dict[str, Alias]:
 
 @cache
 def rules() -> dict:
-    return read_toml(ENTITY_FILE)["rules"]
+    return alias_rules()
 
 
 def target_entities() -> list[str]:
@@ -147,8 +145,10 @@ def entity_rules(doc: Doc) -> Doc:
 
 def add_entity_components(nlp: Language) -> None:
     """Entity ruler (patterns from the alias file) before NER, context rules after it."""
-    ruler = nlp.add_pipe("entity_ruler", before="ner", config={"validate": True})
-    ruler.add_patterns(ruler_patterns(nlp))
+    patterns = ruler_patterns(nlp)
+    if patterns:  # a study without entities: the recogniser alone
+        ruler = nlp.add_pipe("entity_ruler", before="ner", config={"validate": True})
+        ruler.add_patterns(patterns)
     nlp.add_pipe("entity_rules", after="ner")
 
 

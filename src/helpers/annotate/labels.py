@@ -9,13 +9,15 @@ from spacy.tokens import Doc, Span, Token
 
 from helpers.annotate.entities import aliases, describe
 from helpers.lexicons import read_toml
+from helpers.study import read_study
 
 _DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "its", "their"}
 
 
 @cache
 def lexicon() -> dict:
-    return read_toml("labels.toml")
+    """The package's label words and the study's stand-ins."""
+    return {**read_toml("labels.toml"), **read_study("labels.toml")}
 
 
 def _phrase(token: Token, deps: set[str]) -> str:

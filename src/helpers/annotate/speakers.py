@@ -16,6 +16,7 @@ from spacy.tokens import Span, Token
 
 from helpers.annotate.entities import describe
 from helpers.lexicons import read_toml
+from helpers.study import with_study_sources
 
 _DASHES = {"-", "--", "–", "—"}
 
@@ -52,7 +53,7 @@ _CALENDAR = {
 
 @cache
 def lexicon() -> dict:
-    return read_toml("attribution.toml")
+    return with_study_sources(read_toml("attribution.toml"))
 
 
 def is_cue(token: Token) -> bool:

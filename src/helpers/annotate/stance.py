@@ -44,6 +44,24 @@ def markers(text: str) -> dict[str, list[str]]:
     }
 
 
+def claim_status(text: str) -> str | None:
+    """``denied`` or ``questioned`` when the sentence's own words say so, else None."""
+    text = text.replace("’", "'")
+    for status in ("denied", "questioned"):
+        if _status_patterns()[status].search(text):
+            return status
+    return None
+
+
+@cache
+def _status_patterns() -> dict[str, re.Pattern]:
+    lex = read_toml("stance.toml")["claim_status"]
+    return {
+        status: re.compile(r"\b(?:" + "|".join(patterns) + r")\b", re.IGNORECASE)
+        for status, patterns in lex.items()
+    }
+
+
 def caveat(text: str) -> str:
     """How a text treats the verification of a claim: ``kept`` (an explicit caveat),
     ``softened`` (only distancing words), ``dropped`` (neither)."""

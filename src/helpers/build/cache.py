@@ -1,10 +1,10 @@
 """Per-document results cached by the raw file's sha256 and type and the pipeline version.
 
 The version is a hash of everything that shapes a document's results: the package's code,
-its data files (lexicons, patterns), and the spaCy, model, trafilatura and py3langid
-versions. Change any of them and every document is processed again; change nothing and a
-rebuild reads the cache. A stamp of the whole input lets an unchanged rebuild stop before
-loading anything heavy.
+its data files (lexicons, patterns), the study's files, and the spaCy, model, trafilatura
+and py3langid versions. Change any of them and every document is processed again; change
+nothing and a rebuild reads the cache. A stamp of the whole input lets an unchanged rebuild
+stop before loading anything heavy.
 """
 
 from __future__ import annotations
@@ -23,13 +23,21 @@ from pathlib import Path
 from helpers.annotate.nlp import MODEL
 from helpers.build.layout import STAMP, published
 from helpers.ingest.files import input_digest
+from helpers.study import study_digest, study_dir
 from helpers.text import printable
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 
-@cache
 def pipeline_version() -> str:
+    """The package's version with the study in use (``HELPERS_STUDY``)."""
+    digest = hashlib.sha256(_package_version().encode())
+    digest.update(study_digest(study_dir()).encode())
+    return digest.hexdigest()[:16]
+
+
+@cache
+def _package_version() -> str:
     digest = hashlib.sha256()
     for path in sorted([*PACKAGE_DIR.rglob("*.py"), *(PACKAGE_DIR / "data").glob("*")]):
         digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())

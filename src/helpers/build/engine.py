@@ -34,6 +34,7 @@ from helpers.annotate.article import annotate_documents
 from helpers.annotate.nlp import get_nlp
 from helpers.build.cache import DocCache
 from helpers.build.worker import named, spawning, start_worker
+from helpers.study import STUDY_ENV, study_dir
 
 ENGINES = ("local", "dask")
 BATCH_WORDS = 10_000  # words per task: amortises scheduling, keeps the last task short
@@ -182,6 +183,7 @@ class Engine:
             # costs much of its throughput, so workers keep glibc's default, as nlp.pipe
             environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ"))
             environ.pop("MALLOC_TRIM_THRESHOLD_", None)
+            environ[STUDY_ENV] = str(study_dir())  # the workers read the build's study
             with dask.config.set({"distributed.nanny.pre-spawn-environ": environ, **QUIET}):
                 self._cluster = LocalCluster(
                     n_workers=self.n_process,

@@ -26,6 +26,7 @@ from helpers.build.store import (
 )
 from helpers.ingest.files import list_inputs
 from helpers.schema import COLUMNS
+from helpers.study import STUDY_RECORD, check_study, study_dir, use_study
 
 
 def build(
@@ -38,6 +39,7 @@ def build(
     use_cache: bool = True,
     timings: dict[str, float] | None = None,
     wait: float = 0.0,
+    study: Path | None = None,
 ) -> Tables:
     """Build every table from ``raw_dir`` and publish them as Parquet in ``out_dir``.
 
@@ -53,7 +55,12 @@ def build(
     tables go into a new version folder, published in one step with their stamp (the
     digest of the input as it was read) once all are written: a build that stops leaves
     the previous tables, whole and matching their stamp (``helpers.build.store``).
+    ``study`` is the study folder to read (checked before anything is written: a
+    ``StudyError`` names the file and line); none: the one in use.
     """
+    if study is not None:
+        check_study(study)
+        use_study(study)
     with new_version(raw_dir, out_dir, wait) as version:
         return _build(
             raw_dir, out_dir, version, progress, engine, n_process, scheduler, use_cache, timings
@@ -131,6 +138,7 @@ def _build(
         clock.lap("corpus measures")
     for warning in record.changed(raw_dir):  # metadata only: nothing is read again
         print(f"warning: {warning}", file=sys.stderr)
+    (version / STUDY_RECORD).write_text(f"{study_dir()}\n", encoding="utf-8")
     written = publish(out_dir, version, stamp_of(record.digest.hexdigest()))
     clock.lap("write")
     return written

@@ -31,6 +31,7 @@ from helpers.build.layout import (
     published,
 )
 from helpers.schema import COLUMNS, ORDER, TABLES
+from helpers.study import STUDY_RECORD
 from helpers.text import printable
 
 ARROW_TYPES = {
@@ -208,7 +209,7 @@ def _ours(name: str, built: bool) -> bool:
     ``.cache`` and the versions only beside a build stamp (a home folder has a .cache of
     its own)."""
     tables = {f"{t}.parquet" for t in TABLES} | {f".{t}.parquet.part" for t in TABLES}
-    names = {".quotes-unaligned.parquet.part", STAMP, MARKER, LOCK, ".gitkeep"}
+    names = {".quotes-unaligned.parquet.part", STAMP, STUDY_RECORD, MARKER, LOCK, ".gitkeep"}
     return name in tables | names or (built and name in {".cache", CURRENT, VERSIONS})
 
 
@@ -339,7 +340,7 @@ def publish(out_dir: Path, version: Path, stamp: str) -> Tables:
     link.unlink(missing_ok=True)
     os.symlink(f"{VERSIONS}/{version.name}", link)
     os.replace(link, out_dir / CURRENT)  # the one step that publishes
-    for name in [*(f"{t}.parquet" for t in TABLES), STAMP]:
+    for name in [*(f"{t}.parquet" for t in TABLES), STAMP, STUDY_RECORD]:
         path, target = out_dir / name, f"{CURRENT}/{name}"
         if path.is_symlink() and os.readlink(path) == target:
             continue

@@ -152,6 +152,8 @@ STATUS_COLORS = {
     "asserted": "#CC6677",
     "hedged": "#DDCC77",
     "attributed": "#88CCEE",
+    "questioned": "#AA99DD",
+    "denied": "#44AA99",
     "absent": "#F0F0F0",
 }
 

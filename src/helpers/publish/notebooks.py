@@ -80,9 +80,12 @@ def run_notebooks(
     return ran
 
 
-def run_copies(tables_dir: Path, out_dir: Path, paths: list[Path] | None = None) -> dict[str, str]:
+def run_copies(
+    tables_dir: Path, out_dir: Path, paths: list[Path] | None = None, study_dir: Path | None = None
+) -> dict[str, str]:
     """Execute copies of the notebooks on the build in ``tables_dir`` with papermill, their
-    ``parameters`` cells given these tables and ``out_dir/figures``: the executed copies go
+    ``parameters`` cells given these tables, the study (None: the one the build read) and
+    ``out_dir/figures``: the executed copies go
     to ``out_dir/notebooks``, and the committed notebooks and ``figures/`` are never
     touched. A notebook that fails is saved with its error and the others still run.
     Returns each notebook's error, "" when it ran."""
@@ -102,7 +105,11 @@ def run_copies(tables_dir: Path, out_dir: Path, paths: list[Path] | None = None)
                 papermill.execute_notebook(
                     path,
                     copies / path.name,
-                    parameters={"TABLES_DIR": str(tables_dir), "FIGURES_DIR": str(figures)},
+                    parameters={
+                        "TABLES_DIR": str(tables_dir.resolve()),
+                        "FIGURES_DIR": str(figures.resolve()),
+                        "STUDY_DIR": str(study_dir.resolve()) if study_dir else None,
+                    },
                     kernel_name="python3",
                     language="python",
                     progress_bar={"desc": path.name, "file": sys.stderr},

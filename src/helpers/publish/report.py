@@ -12,16 +12,12 @@ from importlib.metadata import version
 from io import BytesIO
 from pathlib import Path
 
-import networkx as nx
 import pandas as pd
 from PIL import Image
 
-from helpers.across.claims import claims
 from helpers.analysis.corpus import corpus_summary
-from helpers.analysis.entities import naming_choices
 from helpers.analysis.evaluation import evaluate
-from helpers.analysis.framing import claim_matrix
-from helpers.analysis.sourcing import chain_graph
+from helpers.analysis.findings import Finding, findings
 from helpers.ingest.corpus import outlet_labels
 from helpers.paths import FIGURES_DIR
 from helpers.publish.display import html_table, number, readable
@@ -43,84 +39,13 @@ def _esc(value: object) -> str:
     return html.escape(str(value))
 
 
-def _listing(names: list[str]) -> str:
-    names = sorted(names)
-    if len(names) <= 1:
-        return "".join(names) or "none"
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def findings(t: dict[str, pd.DataFrame]) -> list[str]:
-    """Short statements, every number read from the tables."""
-    articles = t["articles"]
-    ok = articles[articles["status"] == "ok"]
-    labels = outlet_labels(articles)
-    out = []
-    dates = ok["published"].dropna().sort_values()
-    span = f", published {dates.iloc[0]} to {dates.iloc[-1]}" if len(dates) else ""
-    out.append(
-        f"{len(ok)} articles from {labels[ok['doc_id']].nunique()} outlets"
-        f"{span}; {int(ok['n_words'].sum()):,} words of article text after cleaning; "
-        f"{int((articles['status'] != 'ok').sum())} files rejected."
+def _finding(found: Finding) -> str:
+    """A finding with its evidence count and the sentences behind it."""
+    evidence = "".join(f"<li>{_esc(s)}</li>" for s in found.evidence)
+    return (
+        f"<li>{_esc(found.text)} <span class='note'>(evidence: {found.n} {_esc(found.unit)})"
+        f"</span>{f'<ul class=note>{evidence}</ul>' if evidence else ''}</li>"
     )
-    choices = naming_choices(t["mentions"], articles)
-    group = choices[choices["group"] == "What the group is called"]
-    if len(group):
-        top = group.sort_values(["outlet", "n"], ascending=[True, False]).groupby("outlet").head(1)
-        parts = [f"{r.outlet} mostly writes “{r.choice}” ({r.share:.0%})" for r in top.itertuples()]
-        out.append("Naming the group: " + "; ".join(parts) + ".")
-    versions = t["utterances"]
-    if len(versions):
-        counts = versions.groupby("utterance_id")["doc_id"].nunique()
-        top_id = sorted(counts.index[counts == counts.max()])[0]
-        group = versions[versions["utterance_id"] == top_id]
-        reference = group[group["reference"]].iloc[0]
-        words = " ".join(reference["text"].split()[:12])
-        low = group.sort_values(["fidelity", "outlet"]).iloc[0]
-        out.append(
-            f"The most relayed quotation, “{words}…”, appears in {counts.max()} "
-            f"outlets; the least faithful version ({low['outlet']}, fidelity "
-            f"{low['fidelity']:.2f}) shows: {low['changes']}."
-        )
-    chain = t["chain"]
-    if len(chain):
-        graph = chain_graph(chain[chain["relation"] != "embeds"])
-        if nx.is_directed_acyclic_graph(graph) and graph.number_of_edges():
-            path = nx.dag_longest_path(graph, weight="articles")  # the best-travelled
-            out.append("Main attribution chain: " + " → ".join(path) + ".")
-    caveats = t["caveats"]
-    if len(caveats):
-        by = caveats.assign(outlet=caveats["doc_id"].map(labels)).groupby("status")["outlet"]
-        original = caveats["original"].iloc[0]
-        parts = [
-            f"{_listing(list(by.get_group(s)))} {verb}"
-            for s, verb in [
-                ("kept", "keep"),
-                ("softened", "soften"),
-                ("dropped", "drop"),
-                ("not relayed", "do not relay"),
-            ]
-            if s in by.groups
-        ]
-        out.append(f"{original}'s verification caveat: " + "; ".join(parts) + " it.")
-    matrix = claim_matrix(t["claims"], sorted(ok["doc_id"])).rename(columns=labels)
-    wording = {c["id"]: c["wording"] for c in claims()}
-    for claim_id, row in matrix.iterrows():
-        asserted = [o for o, s in row.items() if s == "asserted"]
-        if asserted:
-            out.append(
-                f"“{wording[claim_id]}” is asserted as fact by {_listing(asserted)}; "
-                f"absent from {sum(row == 'absent')} of {len(row)} articles."
-            )
-    sims = t["similarity"]
-    if len(sims) and sims["share_of_a_in_b"].max() > 0:
-        top = sims.sort_values(["share_of_a_in_b", "doc_a"], ascending=[False, True]).iloc[0]
-        out.append(
-            f"Largest text reuse: {top['share_of_a_in_b']:.0%} of "
-            f"{labels[top['doc_a']]}'s words appear in passages shared with "
-            f"{labels[top['doc_b']]}."
-        )
-    return out
 
 
 def _image(path: Path) -> str:
@@ -217,7 +142,7 @@ def build_report(
         "</p>",
         "<h2>Findings</h2><ul>",
     ]
-    parts += [f"<li>{_esc(f)}</li>" for f in findings(t)]
+    parts += [_finding(f) for f in findings(t)]
     parts.append("</ul><h2>Figures</h2>")
     shown = [f for f in KEY_FIGURES if f in manifest.index and (figures_dir / f"{f}.png").exists()]
     for done, fig_id in enumerate(shown, 1):

@@ -12,6 +12,7 @@ from helpers.analysis.tables import load_tables
 from helpers.figures.save import setup_style
 from helpers.ingest.corpus import outlet_labels
 from helpers.paths import FIGURES_DIR, PROCESSED_DIR
+from helpers.study import DEFAULT_STUDY, recorded_study, use_study
 
 
 class Notebook(NamedTuple):
@@ -28,6 +29,7 @@ def setup_notebook(
     width: int = 160,
     tables_dir: str | Path | None = None,
     figures_dir: str | Path | None = None,
+    study_dir: str | Path | None = None,
 ) -> Notebook:
     """Apply the figure style and pandas display options, then load every table.
 
@@ -38,13 +40,16 @@ def setup_notebook(
     The parameters are what the notebooks vary: ``max_rows`` before pandas elides rows,
     ``max_colwidth`` characters per cell (pandas' own default is 50), ``width`` of a line;
     ``tables_dir`` and ``figures_dir`` (the notebook's parameters, None for the project's
-    own ``data/processed`` and ``figures``) say where it reads and writes.
+    own ``data/processed`` and ``figures``) say where it reads and writes; ``study_dir``
+    is the study to read (None: the one the tables were built with, else ``study/``).
     """
     setup_style()
     pd.set_option("display.width", width)
     pd.set_option("display.max_rows", max_rows)
     pd.set_option("display.max_colwidth", max_colwidth)
-    tables = load_tables(Path(tables_dir) if tables_dir else PROCESSED_DIR)
+    folder = Path(tables_dir) if tables_dir else PROCESSED_DIR
+    use_study(Path(study_dir) if study_dir else recorded_study(folder) or DEFAULT_STUDY)
+    tables = load_tables(folder)
     labels = outlet_labels(tables["articles"])
     named = {
         name: table.assign(outlet=table["doc_id"].map(labels)) if "doc_id" in table else table
