@@ -81,6 +81,7 @@ BlockRule = Literal[
     "image_label",
     "figure_caption",
     "short_paragraph",
+    "teaser_card",  # a title or summary in a list of other stories or comments
     "repeated_paragraph",  # a copy of an earlier paragraph (a teaser, a paywall repeat)
     "quoted_line",  # wholly inside quotation marks: a pull quote or a quoted answer
     "list_item",

@@ -1,0 +1,144 @@
+"""The layout of a copied page: where the article starts and ends, and which line is its
+headline, on invented pages (outlets and people made up for the kit)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers.ingest.clean import classify_blocks, clean_lines, split_blocks
+from helpers.ingest.corpus import load_article
+
+PARAGRAPHS = [
+    "The water board said on Tuesday that the reservoir above the village had fallen to a "
+    "third of its usual level after the driest spring in forty years.",
+    "Farmers in the valley have been told they may not draw water for their fields until "
+    "the level rises, a rule that applies for the first time since 1976.",
+    "“We have never seen the banks this bare,” said Oskar Lind, who keeps sheep on the "
+    "slopes above the dam. “The children walk where the fish used to be.”",
+    "The board said rain forecast for the weekend would not be enough to lift the ban, "
+    "which will be reviewed at the end of the month.",
+]
+HEADLINE = "Reservoir falls to a third as drought ban reaches the valley farms"
+
+
+def content(text: str) -> list[str]:
+    return [b.text for b in clean_lines(text) if b.is_body]
+
+
+def rules(text: str) -> dict[str, str]:
+    return {b.text: b.rule for b in clean_lines(text)}
+
+
+def test_a_sidebar_heading_does_not_end_an_article_whose_paragraphs_continue() -> None:
+    lists = ["Most Popular", "Mayor opens the new bridge", "Ten walks for the summer"]
+    text = "\n".join([HEADLINE, "", PARAGRAPHS[0], "", *lists, "", *PARAGRAPHS[1:]])
+    assert content(text) == [HEADLINE, *PARAGRAPHS]
+
+
+def test_a_sidebar_heading_still_ends_an_article_when_only_teasers_follow() -> None:
+    tail = ["Most Popular", "Mayor opens the new bridge", "Ten walks for the summer"]
+    text = "\n".join([HEADLINE, "", *PARAGRAPHS, "", *tail])
+    assert content(text) == [HEADLINE, *PARAGRAPHS]
+
+
+def test_a_byline_after_the_first_paragraph_does_not_end_the_article() -> None:
+    text = "\n".join([HEADLINE, "", PARAGRAPHS[0], "", "By Mira Sandoval", "", *PARAGRAPHS[1:]])
+    assert content(text) == [HEADLINE, *PARAGRAPHS]
+
+
+def test_the_headline_is_the_title_over_the_article_not_a_teaser_above_it() -> None:
+    teaser = [
+        "Library to open on Sundays from June",
+        "The council will pay for the extra hours from its culture budget.",
+    ]
+    text = "\n".join([*teaser, "", HEADLINE, "By Mira Sandoval", "3 May 2022", "", *PARAGRAPHS])
+    blocks = clean_lines(text)
+    assert [b.text for b in blocks if b.role == "headline"] == [HEADLINE]
+    assert [b.text for b in blocks if b.is_body] == [HEADLINE, *PARAGRAPHS]
+
+
+def test_a_long_sentence_case_headline_over_a_names_line_is_the_headline() -> None:
+    headline = "The night the valley ran dry, and why the warnings came a year too late"
+    summary = "A drought ban was always coming. What nobody said was how little time was left."
+    text = "\n".join(["Valley Voice", "News", "Opinion", "Sport", "", headline, "Mira Sandoval"])
+    text += "\n" + "\n".join([summary, "3 May 2022", "", *PARAGRAPHS])
+    blocks = clean_lines(text)
+    assert [b.text for b in blocks if b.role == "headline"] == [headline]
+    assert [b.text for b in blocks if b.is_body] == [headline, summary, *PARAGRAPHS]
+
+
+def test_menu_runs_toolbars_taglines_dates_and_banners_are_never_the_headline() -> None:
+    top = [
+        "We care about your privacy",
+        "We and our 140 partners store and access information on your device, such as "
+        "cookies, to measure how the site is used.",
+        "Accept all",
+        "Valley Voice",
+        "The valley's news, every day since 1952, from the people who live here.",
+        "Home",
+        "News",
+        "Sport",
+        "News Opinion Sport Culture Travel",
+        "MAY 3, 2022 / 4:37 PM / UPDATED 2 YEARS AGO",
+        "Download   Print   Email   Save to folder",
+        "",
+        HEADLINE,
+        "3 May 2022",
+        "",
+    ]
+    blocks = clean_lines("\n".join([*top, *PARAGRAPHS]))
+    assert [b.text for b in blocks if b.role == "headline"] == [HEADLINE]
+    assert [b.text for b in blocks if b.is_body] == [HEADLINE, *PARAGRAPHS]
+
+
+def test_the_url_slug_names_the_headline(tmp_path: Path) -> None:
+    other = "Library to open on Sundays from June after a vote"
+    text = "\n".join([other, "", HEADLINE, "", *PARAGRAPHS])
+    blocks = classify_blocks(split_blocks(text))
+    assert [b.text for b in blocks if b.role == "headline"] == [other]
+    slug = "https://valley.example/news/2022/05/reservoir-falls-to-a-third-as-drought-ban-bites"
+    blocks = classify_blocks(split_blocks(text), url=slug)
+    assert [b.text for b in blocks if b.role == "headline"] == [HEADLINE]
+    (tmp_path / "page.txt").write_text(text, encoding="utf-8")
+    art = load_article(tmp_path / "page.txt", tmp_path, "page", {"url": slug})
+    assert art.headline == HEADLINE
+
+
+def test_a_list_of_teaser_cards_inside_the_page_is_chrome() -> None:
+    cards = []
+    for title, stamp, summary in [
+        ("Mayor opens the new bridge", "2h ago", "The bridge links the two halves of the town."),
+        ("School wins the county cup", "5h ago", "Pupils beat last year's winners by three goals."),
+        (
+            "Bakery closes after ninety years",
+            "1 day ago",
+            "The owners say they are retiring in May.",
+        ),
+    ]:
+        cards += [title, stamp, summary]
+    more = "Water will be brought to the farms by tanker from next week, the board said."
+    text = "\n".join(
+        [HEADLINE, "", *PARAGRAPHS[:2], "", *cards, "Advertisement", "", *PARAGRAPHS[2:]]
+    )
+    text += "\n" + more
+    found = rules(text)
+    assert found["The bridge links the two halves of the town."] == "teaser_card"
+    assert found["Pupils beat last year's winners by three goals."] == "teaser_card"
+    assert found["2h ago"] == "page_chrome"
+    assert content(text) == [HEADLINE, *PARAGRAPHS, more]
+    # the same list with nothing of the article below it ends the article
+    text = "\n".join([HEADLINE, "", *PARAGRAPHS, "", *cards])
+    assert content(text) == [HEADLINE, *PARAGRAPHS]
+    assert rules(text)["The bridge links the two halves of the town."] == "after_end"
+
+
+def test_single_paragraphs_under_subheadings_are_no_teaser_cards() -> None:
+    sections = []
+    for heading, paragraph in zip(
+        ["What the board says", "What the farmers say", "What happens next"],
+        PARAGRAPHS[1:],
+        strict=True,
+    ):
+        sections += [heading, paragraph]
+    text = "\n".join([HEADLINE, "", PARAGRAPHS[0], "", *sections])
+    assert content(text) == [HEADLINE, PARAGRAPHS[0], *sections]
