@@ -142,3 +142,42 @@ def test_single_paragraphs_under_subheadings_are_no_teaser_cards() -> None:
         sections += [heading, paragraph]
     text = "\n".join([HEADLINE, "", PARAGRAPHS[0], "", *sections])
     assert content(text) == [HEADLINE, PARAGRAPHS[0], *sections]
+
+
+def test_a_caption_label_marks_the_next_block_as_a_caption_wherever_it_stands() -> None:
+    caption = "Farmers at the dry bed of the reservoir on Monday, as the ban began"
+    for label in ["Image caption", "Media caption,", "Photograph:", "Image source"]:
+        text = "\n".join([HEADLINE, "", *PARAGRAPHS[:2], "", label, caption, "", *PARAGRAPHS[2:]])
+        found = {b.text: (b.role, b.rule) for b in clean_lines(text)}
+        assert found[label] == ("caption", "caption_label")
+        assert found[caption] == ("caption", "labelled_caption")
+        assert content(text) == [HEADLINE, *PARAGRAPHS]
+
+
+def test_appeals_prompts_contributor_lines_and_bios_are_not_the_article() -> None:
+    chrome = [
+        "You have reached your limit of free articles",
+        "Subscribe to the Valley Voice for just £1 a week and read without limits.",
+        "Already a subscriber? Log in",
+        "We noticed you are using an ad blocker. Please turn it off to keep reading.",
+        "Was this article helpful?",
+        "Do you know more? Email tips@valley.example or call the newsdesk.",
+    ]
+    closing = [
+        "Sandoval reported from Ashby. Tomas Reyes in Kerrow contributed to this report.",
+        "Mira Sandoval is a former water engineer and writes a weekly column for the Voice.",
+    ]
+    text = "\n".join([HEADLINE, "", *PARAGRAPHS[:2], "", *chrome, "", *PARAGRAPHS[2:], *closing])
+    blocks = clean_lines(text)
+    assert [b.text for b in blocks if b.is_body] == [HEADLINE, *PARAGRAPHS]
+    assert {b.text: b.rule for b in blocks}[closing[1]] == "author_bio"
+
+
+def test_the_end_of_a_press_release_ends_it_though_notes_follow() -> None:
+    notes = [
+        "1. Oskar Lind is available for interview on the number below until Friday.",
+        "2. The figures come from the water board's weekly reports since January 2021.",
+        "3. Photographs of the reservoir may be used with the credit of the board.",
+    ]
+    text = "\n".join([HEADLINE, "", *PARAGRAPHS, "", "Ends", "", "Notes to editors", *notes])
+    assert content(text) == [HEADLINE, *PARAGRAPHS]

@@ -46,6 +46,8 @@ _ELLIPSIS_BREAK = re.compile(r"\w(?:\.\.\.|…)\s+[A-Z“\"]")
 # The words each rule puts in a block's ``reason``; ``{name}`` is a chrome pattern's name.
 REASONS: dict[BlockRule, str] = {
     "page_chrome": "page chrome: {name}",
+    "caption_label": "label over a caption",
+    "labelled_caption": "caption under its label",
     "bare_url": "bare URL",
     "post_attribution": "embedded post attribution line",
     "dateline": "date on its own line",
@@ -74,6 +76,7 @@ REASONS: dict[BlockRule, str] = {
     "subheading": "short line leading into body text",
     "orphan_short_line": "short line not followed by body text",
     "tail_credit": "credit line after the article",
+    "author_bio": "the author's note closing the article",
     "after_last_paragraph": "after the last paragraph",
     "after_end": "after the end of the article",
     # HTML pages, where the article extractor ({name}) overrules the rules above
@@ -288,6 +291,10 @@ def classify_blocks(
         b = blocks[i]
         f = b.features
         core = f["core"]
+        if any(p.fullmatch(core) for p in lex.caption_labels):
+            return _verdict("caption", "caption_label")
+        if i and any(p.fullmatch(blocks[i - 1].features["core"]) for p in lex.caption_labels):
+            return _verdict("caption", "labelled_caption")
         chrome = _chrome_verdict(core, lex)
         if chrome:
             return chrome
@@ -329,7 +336,10 @@ def classify_blocks(
             for i in range(first + 1, len(blocks))
             if any(p.match(blocks[i].features["core"]) for p in lex.end_markers)
             and not _header_counter(blocks, fixed, prose, first, i)
-            and not _article_continues(blocks, fixed, prose, i)
+            and (
+                any(p.match(blocks[i].features["core"]) for p in lex.final_markers)
+                or not _article_continues(blocks, fixed, prose, i)
+            )
         ),
         len(blocks),
     )
@@ -356,6 +366,9 @@ def classify_blocks(
     for i in cards:
         prose[i] = False
     last = max((i for i in range(first, end) if prose[i]), default=first)
+    if last > first and any(p.fullmatch(blocks[last].features["core"]) for p in lex.author_bios):
+        fixed[last] = _verdict("credit", "author_bio")
+        prose[last] = False
 
     headline_text = _classify_header(blocks, fixed, first, headline)
     seen: set[str] = set()  # the paragraphs of the article so far
@@ -383,11 +396,7 @@ def classify_blocks(
         core = b.features["core"]
         if headline_text and core == headline_text:
             b.assign(_verdict("boilerplate", "repeated_headline"))
-        elif (
-            i > 0
-            and not b.features["terminal"]
-            and any(p.match(blocks[i - 1].features["core"]) for p in lex.teaser_labels)
-        ):
+        elif _under_teaser_label(blocks, i, lex):
             b.assign(_verdict("boilerplate", "teaser_under_label"))
         elif prose[i] and i == first and headline_text and not b.features["terminal"]:
             b.assign(_verdict("standfirst", "standfirst"))
@@ -501,6 +510,18 @@ def _teaser_zones(
             run, starts = [], []
     close()
     return zones
+
+
+def _under_teaser_label(blocks: list[Block], i: int, lex: Boilerplate) -> bool:
+    """A title-like line under a "Read more" label, or touching a teaser under one: the
+    links a label heads come in a run of lines."""
+    f = blocks[i].features
+    if i == 0 or f["n_words"] > 20 or f["core"].rstrip(_CLOSING_MARKS).endswith("."):
+        return False
+    above = blocks[i - 1]
+    if any(p.match(above.features["core"]) for p in lex.teaser_labels):
+        return not f["terminal"]
+    return above.rule == "teaser_under_label" and _touching(above, blocks[i])
 
 
 def _header_counter(blocks: list[Block], fixed: list, prose: list, first: int, i: int) -> bool:
