@@ -181,3 +181,16 @@ def test_the_end_of_a_press_release_ends_it_though_notes_follow() -> None:
     ]
     text = "\n".join([HEADLINE, "", *PARAGRAPHS, "", "Ends", "", "Notes to editors", *notes])
     assert content(text) == [HEADLINE, *PARAGRAPHS]
+
+
+def test_teaser_cards_whose_titles_read_like_sentences_are_chrome_too() -> None:
+    cards = []
+    for title, date in [
+        ("Why the valley farmers are selling their sheep before the winter comes", "3 May 2022"),
+        ("How the water board decides who may draw water from the river", "2 May 2022"),
+        ("What the drought means for the price of milk in the valley shops", "1 May 2022"),
+    ]:
+        summary = f"The board's figures, and what they mean: a report published on {date}."
+        cards += [title, date, summary, "Read More"]
+    text = "\n".join([HEADLINE, "", *PARAGRAPHS, "", *cards])
+    assert content(text) == [HEADLINE, *PARAGRAPHS]

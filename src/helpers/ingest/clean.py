@@ -457,7 +457,8 @@ def _article_continues(blocks: list[Block], fixed: list, prose: list, i: int) ->
 
 # Teaser cards: a title over a summary of at most this many words, at least this many
 # cards in a row, with at most this many lines between two summaries.
-_CARD_WORDS, _CARD_RUN, _CARD_GAP = 60, 3, 4
+_CARD_WORDS, _CARD_RUN, _CARD_GAP = 80, 3, 4
+_TIMESTAMP = reason_for("page_chrome", "timestamp")
 
 
 def _teaser_zones(
@@ -479,9 +480,13 @@ def _teaser_zones(
         )
 
     def heading(j: int) -> bool:
-        if fixed[j] is not None and fixed[j].role in {"dateline", "byline"}:
+        if fixed[j] is not None and (
+            fixed[j].role in {"dateline", "byline"} or fixed[j].reason == _TIMESTAMP
+        ):
             return True
         titled = fixed[j] is None or fixed[j].rule == "menu_run"  # titles touching titles
+        if prose[j]:
+            return title(j)
         return titled and blocks[j].features["n_words"] >= 3
 
     zones: list[list[int]] = []
@@ -492,11 +497,19 @@ def _teaser_zones(
         if len(run) >= _CARD_RUN and sum(prose[first : starts[0]]) >= 2:
             zones.append(list(range(starts[0], run[-1] + 1)))
 
+    def title(j: int) -> bool:  # a teaser's title that reads like a sentence
+        f = blocks[j].features
+        return f["n_words"] <= 15 and not f["core"].rstrip(_CLOSING_MARKS).endswith(".")
+
     for j in range(first + 1, end):
-        if not prose[j]:
+        if not prose[j] or (run and title(j)):
             continue
         top = j
-        while top - 1 > first and j - (top - 1) <= _CARD_GAP and not prose[top - 1]:
+        while (
+            top - 1 > first
+            and j - (top - 1) <= _CARD_GAP
+            and (not prose[top - 1] or title(top - 1))
+        ):
             top -= 1
         gap = range(top, j)
         if lone(j) and any(map(heading, gap)) and any(fixed[g] is not None for g in gap):
