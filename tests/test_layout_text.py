@@ -194,3 +194,20 @@ def test_teaser_cards_whose_titles_read_like_sentences_are_chrome_too() -> None:
         cards += [title, date, summary, "Read More"]
     text = "\n".join([HEADLINE, "", *PARAGRAPHS, "", *cards])
     assert content(text) == [HEADLINE, *PARAGRAPHS]
+
+
+def test_a_reposts_link_to_the_original_ends_it_and_forum_furniture_is_chrome() -> None:
+    replies = [
+        "Link: https://valley.example/news/reservoir-falls",
+        "Sad to see. We used to swim there every summer when I was a boy, it was always full.",
+        "« Last Edit: May 3, 2022, 08:21:03 AM by hillwalker »",
+        "Logged",
+        "« Reply #1 on: May 3, 2022, 09:40:02 AM »",
+        "The board should have started the ban in March, everyone in the valley knew it.",
+        "They always wait too long, and then the farmers pay for it as they did in 1976.",
+        "Nobody listens to the people who actually live by the water, that is the problem.",
+    ]
+    text = "\n".join([HEADLINE, "", *PARAGRAPHS, *replies])
+    blocks = clean_lines(text)
+    assert [b.text for b in blocks if b.is_body] == [HEADLINE, *PARAGRAPHS]
+    assert {b.text: b.rule for b in blocks}["Logged"] == "page_chrome"
