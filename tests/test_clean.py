@@ -365,7 +365,8 @@ QUEUES = (
 TITLED = "<html><head><title>Turkey and the border | Example News</title></head><body>"
 # HTML pages where the article extractor overrules the rules
 SWAPPED_HEADLINE = (
-    f"{TITLED}<h2>Most read: markets rally</h2>{PARAGRAPH}<h1>Turkey and the border</h1>"
+    f"{TITLED}<h2>Most read: markets rally</h2><p>By Jane Doe</p>{PARAGRAPH}"
+    "<h1>Turkey and the border</h1>"
     f"<p>{QUEUES}</p>{PARAGRAPH}<p>Once more.</p></body></html>"
 )
 BEYOND_FIXTURES |= {

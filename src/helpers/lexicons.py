@@ -15,7 +15,10 @@ class Boilerplate:
     version: str
     chrome: tuple[tuple[str, re.Pattern], ...]
     end_markers: tuple[re.Pattern, ...]
+    final_markers: tuple[re.Pattern, ...]  # end the article whatever follows them
+    author_bios: tuple[re.Pattern, ...]
     captions: tuple[re.Pattern, ...]
+    caption_labels: tuple[re.Pattern, ...]
     teaser_labels: tuple[re.Pattern, ...]
 
 
@@ -39,7 +42,10 @@ def load_boilerplate() -> Boilerplate:
     return Boilerplate(
         version=data["version"],
         chrome=chrome,
-        end_markers=comp(data["end_marker"]["patterns"]),
+        end_markers=comp(data["end_marker"]["patterns"] + data["end_marker"]["final"]),
+        final_markers=comp(data["end_marker"]["final"]),
+        author_bios=comp(data["author_bio"]["patterns"]),
         captions=comp(data["caption"]["patterns"]),
+        caption_labels=comp(data["caption_label"]["patterns"]),
         teaser_labels=comp(data["teaser_label"]["patterns"]),
     )

@@ -58,6 +58,8 @@ CaveatStatus = Literal["kept", "softened", "dropped", "not relayed"]
 BlockRule = Literal[
     # wherever the block stands
     "page_chrome",  # matches a [chrome] pattern of boilerplate.toml
+    "caption_label",  # "Image caption", "Media caption": a [caption_label] pattern
+    "labelled_caption",  # the block under a caption label
     "bare_url",
     "post_attribution",  # "— Name (@handle) date" under an embedded post
     "dateline",
@@ -81,6 +83,7 @@ BlockRule = Literal[
     "image_label",
     "figure_caption",
     "short_paragraph",
+    "teaser_card",  # a title or summary in a list of other stories or comments
     "repeated_paragraph",  # a copy of an earlier paragraph (a teaser, a paywall repeat)
     "quoted_line",  # wholly inside quotation marks: a pull quote or a quoted answer
     "list_item",
@@ -88,6 +91,7 @@ BlockRule = Literal[
     "orphan_short_line",  # short line not followed by body text
     # after the last paragraph or an end marker
     "tail_credit",
+    "author_bio",  # "X is a … and writes …" closing the article
     "after_last_paragraph",
     "after_end",
     # HTML pages: the article extractor's reading, where it overrules the rules above

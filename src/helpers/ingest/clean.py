@@ -18,7 +18,7 @@ from typing import Literal, NamedTuple
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from helpers.ingest.metadata import is_byline, is_date_line
+from helpers.ingest.metadata import find_date, is_byline, is_date_line, looks_like_person_credit
 from helpers.lexicons import Boilerplate, load_boilerplate
 from helpers.schema import BlockRole, BlockRule
 
@@ -46,6 +46,8 @@ _ELLIPSIS_BREAK = re.compile(r"\w(?:\.\.\.|…)\s+[A-Z“\"]")
 # The words each rule puts in a block's ``reason``; ``{name}`` is a chrome pattern's name.
 REASONS: dict[BlockRule, str] = {
     "page_chrome": "page chrome: {name}",
+    "caption_label": "label over a caption",
+    "labelled_caption": "caption under its label",
     "bare_url": "bare URL",
     "post_attribution": "embedded post attribution line",
     "dateline": "date on its own line",
@@ -58,6 +60,7 @@ REASONS: dict[BlockRule, str] = {
     "standfirst": "summary line between headline and text",
     "repeated_headline": "repeats the headline",
     "repeated_paragraph": "repeats an earlier paragraph",
+    "teaser_card": "teaser card (a title over a short summary) in a list of them",
     "before_text": "before the article text",
     "header_furniture": "page furniture before the article text",
     "prose": "prose",
@@ -73,6 +76,7 @@ REASONS: dict[BlockRule, str] = {
     "subheading": "short line leading into body text",
     "orphan_short_line": "short line not followed by body text",
     "tail_credit": "credit line after the article",
+    "author_bio": "the author's note closing the article",
     "after_last_paragraph": "after the last paragraph",
     "after_end": "after the end of the article",
     # HTML pages, where the article extractor ({name}) overrules the rules above
@@ -270,8 +274,13 @@ def _menu_runs(blocks: list[Block]) -> set[int]:
     return found
 
 
-def classify_blocks(blocks: list[Block], lex: Boilerplate | None = None) -> list[Block]:
-    """Give every block a role, rule and reason (in place); returns the same list."""
+def classify_blocks(
+    blocks: list[Block], lex: Boilerplate | None = None, url: str | None = None
+) -> list[Block]:
+    """Give every block a role, rule and reason (in place); returns the same list.
+
+    ``url`` is the page's address when known (the manifest's): its slug names the
+    headline."""
     lex = lex or load_boilerplate()
     for block in blocks:
         block.features = block_features(block.text)
@@ -282,6 +291,10 @@ def classify_blocks(blocks: list[Block], lex: Boilerplate | None = None) -> list
         b = blocks[i]
         f = b.features
         core = f["core"]
+        if any(p.fullmatch(core) for p in lex.caption_labels):
+            return _verdict("caption", "caption_label")
+        if i and any(p.fullmatch(blocks[i - 1].features["core"]) for p in lex.caption_labels):
+            return _verdict("caption", "labelled_caption")
         chrome = _chrome_verdict(core, lex)
         if chrome:
             return chrome
@@ -310,15 +323,23 @@ def classify_blocks(blocks: list[Block], lex: Boilerplate | None = None) -> list
 
     # Body zone: from the first prose block to an end marker (or the page end).
     first = next((i for i, p in enumerate(prose) if p), len(blocks))
-    if _is_prose_headline(blocks, fixed, prose, first):
-        prose[first] = False
-        first = next((i for i in range(first + 1, len(blocks)) if prose[i]), len(blocks))
+    headline = _choose_headline(blocks, fixed, prose, _article_start(blocks, prose, first), url)
+    if headline is not None and headline >= first:
+        # what stands above the headline (a consent notice, a tagline, a teaser) is the
+        # page's, and the text starts under it
+        for j in range(headline + 1):
+            prose[j] = False
+        first = next((i for i in range(headline + 1, len(blocks)) if prose[i]), len(blocks))
     end = next(
         (
             i
             for i in range(first + 1, len(blocks))
             if any(p.match(blocks[i].features["core"]) for p in lex.end_markers)
             and not _header_counter(blocks, fixed, prose, first, i)
+            and (
+                any(p.match(blocks[i].features["core"]) for p in lex.final_markers)
+                or not _article_continues(blocks, fixed, prose, i)
+            )
         ),
         len(blocks),
     )
@@ -332,12 +353,24 @@ def classify_blocks(blocks: list[Block], lex: Boilerplate | None = None) -> list
             and fixed[i].role == "byline"
             and sum(prose[first:i]) >= 2
             and sum(prose[first:i]) > sum(prose[i + 1 : end])
+            and not _article_continues(blocks, fixed, prose, i)
         ),
         end,
     )
+    cards: set[int] = set()
+    for zone in _teaser_zones(blocks, fixed, prose, first, end):
+        if not _article_continues(blocks, fixed, prose, zone[-1]):
+            end = zone[0]  # the article ended above its list of teasers
+            break
+        cards.update(zone)
+    for i in cards:
+        prose[i] = False
     last = max((i for i in range(first, end) if prose[i]), default=first)
+    if last > first and any(p.fullmatch(blocks[last].features["core"]) for p in lex.author_bios):
+        fixed[last] = _verdict("credit", "author_bio")
+        prose[last] = False
 
-    headline_text = _classify_header(blocks, fixed, first)
+    headline_text = _classify_header(blocks, fixed, first, headline)
     seen: set[str] = set()  # the paragraphs of the article so far
     for i in range(first, len(blocks)):
         b = blocks[i]
@@ -357,14 +390,13 @@ def classify_blocks(blocks: list[Block], lex: Boilerplate | None = None) -> list
         if fixed[i]:
             b.assign(fixed[i])
             continue
+        if i in cards:
+            b.assign(_verdict("boilerplate", "teaser_card"))
+            continue
         core = b.features["core"]
         if headline_text and core == headline_text:
             b.assign(_verdict("boilerplate", "repeated_headline"))
-        elif (
-            i > 0
-            and not b.features["terminal"]
-            and any(p.match(blocks[i - 1].features["core"]) for p in lex.teaser_labels)
-        ):
+        elif _under_teaser_label(blocks, i, lex):
             b.assign(_verdict("boilerplate", "teaser_under_label"))
         elif prose[i] and i == first and headline_text and not b.features["terminal"]:
             b.assign(_verdict("standfirst", "standfirst"))
@@ -396,13 +428,120 @@ def classify_blocks(blocks: list[Block], lex: Boilerplate | None = None) -> list
     return blocks
 
 
+# The article goes on past a sidebar heading or a byline when a run of this many
+# paragraphs, of this many words together, starts within this many blocks below it.
+_CONTINUATION_RUN, _CONTINUATION_WORDS, _CONTINUATION_REACH = 3, 60, 12
+
+
+def _article_continues(blocks: list[Block], fixed: list, prose: list, i: int) -> bool:
+    """Paragraphs of the article continue below block ``i``: a run of consecutive
+    paragraphs (captions and other chrome lines may stand between them) starts soon after
+    it. A "Most Popular" list or a share bar in the middle of a page is followed by the
+    article; comment threads and teaser lists break every run with names, dates and
+    titles."""
+    run = n_words = 0
+    for j in range(i + 1, min(len(blocks), i + 1 + _CONTINUATION_REACH + _CONTINUATION_RUN)):
+        if prose[j]:
+            run += 1
+            n_words += blocks[j].features["n_words"]
+            if run >= _CONTINUATION_RUN and n_words >= _CONTINUATION_WORDS:
+                return True
+        elif fixed[j] and fixed[j].rule == "page_chrome" and run:
+            continue
+        else:
+            if j > i + _CONTINUATION_REACH:
+                return False
+            run = n_words = 0
+    return False
+
+
+# Teaser cards: a title over a summary of at most this many words, at least this many
+# cards in a row, with at most this many lines between two summaries.
+_CARD_WORDS, _CARD_RUN, _CARD_GAP = 80, 3, 4
+_TIMESTAMP = reason_for("page_chrome", "timestamp")
+
+
+def _teaser_zones(
+    blocks: list[Block], fixed: list, prose: list, first: int, end: int
+) -> list[list[int]]:
+    """Runs of teaser cards below the start of the article, each as the indices of its
+    blocks (titles, dates and summaries). A card is a lone short paragraph (no paragraph
+    next to it) under a title-like line, a date or a byline, with a chrome line (a time
+    stamp, a "Read more" label) among them; a run of them is a list of other stories or
+    comments, where an article's paragraphs come in runs, and a section's subheading over
+    one paragraph carries no time stamp."""
+
+    def lone(j: int) -> bool:
+        return (
+            prose[j]
+            and blocks[j].features["n_words"] <= _CARD_WORDS
+            and not (j > 0 and prose[j - 1])
+            and not (j + 1 < len(blocks) and prose[j + 1])
+        )
+
+    def heading(j: int) -> bool:
+        if fixed[j] is not None and (
+            fixed[j].role in {"dateline", "byline"} or fixed[j].reason == _TIMESTAMP
+        ):
+            return True
+        titled = fixed[j] is None or fixed[j].rule == "menu_run"  # titles touching titles
+        if prose[j]:
+            return title(j)
+        return titled and blocks[j].features["n_words"] >= 3
+
+    zones: list[list[int]] = []
+    run: list[int] = []  # the cards' summaries
+    starts: list[int] = []  # the first block of each card
+
+    def close() -> None:
+        if len(run) >= _CARD_RUN and sum(prose[first : starts[0]]) >= 2:
+            zones.append(list(range(starts[0], run[-1] + 1)))
+
+    def title(j: int) -> bool:  # a teaser's title that reads like a sentence
+        f = blocks[j].features
+        return f["n_words"] <= 15 and not f["core"].rstrip(_CLOSING_MARKS).endswith(".")
+
+    for j in range(first + 1, end):
+        if not prose[j] or (run and title(j)):
+            continue
+        top = j
+        while (
+            top - 1 > first
+            and j - (top - 1) <= _CARD_GAP
+            and (not prose[top - 1] or title(top - 1))
+        ):
+            top -= 1
+        gap = range(top, j)
+        if lone(j) and any(map(heading, gap)) and any(fixed[g] is not None for g in gap):
+            if run and top > run[-1] + 1 + _CARD_GAP:
+                close()
+                run, starts = [], []
+            run.append(j)
+            starts.append(top)
+        else:
+            close()
+            run, starts = [], []
+    close()
+    return zones
+
+
+def _under_teaser_label(blocks: list[Block], i: int, lex: Boilerplate) -> bool:
+    """A title-like line under a "Read more" label, or touching a teaser under one: the
+    links a label heads come in a run of lines."""
+    f = blocks[i].features
+    if i == 0 or f["n_words"] > 20 or f["core"].rstrip(_CLOSING_MARKS).endswith("."):
+        return False
+    above = blocks[i - 1]
+    if any(p.match(above.features["core"]) for p in lex.teaser_labels):
+        return not f["terminal"]
+    return above.rule == "teaser_under_label" and _touching(above, blocks[i])
+
+
 def _header_counter(blocks: list[Block], fixed: list, prose: list, first: int, i: int) -> bool:
     """An end marker in the header ("212 comments" under the byline) is a counter: it
     stands after a byline or date that follows no more than a headline and a standfirst,
     with no paragraph between, and the article follows it."""
-    anchors = [
-        a for a in range(first, i) if fixed[a] and fixed[a].role in {"byline", "dateline"}
-    ]
+    anchors = [a for a in range(first, i) if fixed[a] and fixed[a].role in {"byline", "dateline"}]
     if not anchors or any(prose[anchors[-1] + 1 : i]):
         return False
     above = [j for j in range(first, anchors[0]) if prose[j]]
@@ -411,30 +550,151 @@ def _header_counter(blocks: list[Block], fixed: list, prose: list, first: int, i
     return sum(prose[i + 1 : i + 8]) >= 3
 
 
-def _is_prose_headline(blocks: list[Block], fixed: list, prose: list, first: int) -> bool:
-    """A sentence-like headline: short, then a byline or date before the text starts (an
-    unpunctuated headline may have a standfirst between).
+def _article_start(blocks: list[Block], prose: list, first: int) -> int:
+    """The first block of the article's first run of paragraphs (two or more, of 25 words
+    or more together), else the first paragraph."""
+    for i in range(first, len(blocks) - 1):
+        pair = blocks[i].features["n_words"] + blocks[i + 1].features["n_words"]
+        if prose[i] and prose[i + 1] and pair >= 25:
+            return i
+    return first
 
-    Also a short question or exclamation standing first on the page with nothing
-    title-like above it.
-    """
-    if first >= len(blocks) or blocks[first].features["n_words"] > 30:
+
+_SLUG_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _slug_words(url: str | None) -> set[str]:
+    """The words of a URL's longest path segment ("/2019/11/kurds-strike-deal-with-x")."""
+    if not url:
+        return set()
+    segments = url.split("?")[0].split("#")[0].split("/")[3:]
+    longest = max(segments, key=lambda seg: len(_SLUG_WORD.findall(seg.lower())), default="")
+    found = _SLUG_WORD.findall(longest.lower())
+    return {w for w in found if not w.isdigit()} if len(found) >= 3 else set()
+
+
+# "3h ago Kurds say …": an entry of a feed (key events, latest news), not a title.
+_RELATIVE_TIME = re.compile(
+    r"\d+\s*(?:s|m|h|d|w|mins?|minutes?|hrs?|hours?|days?|weeks?)\s+ago\b", re.I
+)
+# A short line ending "by Name Surname" ("Interview by X", "Photos by X"): a credit.
+_CREDIT_END = re.compile(r"\bby (?:[A-Z][\w'’.-]+ ?){1,4}$")
+
+
+def _is_title_like(blocks: list[Block], fixed: list, i: int) -> bool:
+    """A line that could be a headline: free of chrome, three to forty words, not a short
+    all-capitals label, a bullet, a lead-in ending in a colon, a line carrying a date or a
+    short credit ("Interview by X")."""
+    f = blocks[i].features
+    core = f["core"]
+    return (
+        fixed[i] is None
+        and 3 <= f["n_words"] <= 40
+        and not (core.isupper() and f["n_words"] < 6)
+        and not f["bullet"]
+        and not core.endswith(":")
+        and not (f["n_words"] <= 12 and find_date(core) is not None)
+        and not _RELATIVE_TIME.match(core)
+        and not _is_credit(f)
+    )
+
+
+def _is_credit(f: dict) -> bool:
+    """A short credit ("Interview by X") or a line of names only ("X, Y and Z"): the
+    author line under a headline."""
+    if f["n_words"] > 10:
         return False
-    f = blocks[first].features
-    standfirsts = 0 if f["terminal"] else 1
-    for j in range(first + 1, len(blocks)):
-        if prose[j]:
-            if standfirsts == 0:
-                break
-            standfirsts -= 1
-        elif fixed[j] and fixed[j].role in {"byline", "dateline"}:
+    names = re.split(r",\s+|\s+and\s+|\s+&\s+", re.sub(r"\s*\([^()]*\)", "", f["core"]))
+    return bool(_CREDIT_END.search(f["core"])) or all(map(looks_like_person_credit, names))
+
+
+def _choose_headline(
+    blocks: list[Block], fixed: list, prose: list, start: int, url: str | None
+) -> int | None:
+    """The headline, chosen against the whole top of the page: of the title-like lines
+    above the article's first run of paragraphs, the one that reads most like the title
+    of that article (the features and their weights are in ``_headline_score``)."""
+    candidates = [
+        i
+        for i in range(min(start + 1, len(blocks)))
+        if _is_title_like(blocks, fixed, i)
+        and (i < start or not blocks[i].features["terminal"] or blocks[i].features["n_words"] <= 30)
+    ]
+    if start in candidates and not _opens_text(blocks, fixed, prose, start):
+        candidates.remove(start)
+    slug = _slug_words(url)
+    scored = [
+        (_headline_score(blocks, fixed, prose, i, start, candidates, slug), -i) for i in candidates
+    ]
+    if not scored:
+        return None
+    best = -max(scored)[1]
+    # a headline the page prints twice is its first copy
+    core = blocks[best].features["core"]
+    return next(i for i in candidates if blocks[i].features["core"] == core)
+
+
+def _opens_text(blocks: list[Block], fixed: list, prose: list, i: int) -> bool:
+    """The first paragraph is the headline: short, more text below it, and either no
+    full stop at its end or a byline or date line right under it."""
+    f = blocks[i].features
+    if f["n_words"] > 30 or not any(prose[i + 1 :]):
+        return False
+    below = fixed[i + 1] if i + 1 < len(blocks) else None
+    dated = below is not None and below.role in {"byline", "dateline"}
+    return dated or not f["core"].rstrip(_CLOSING_MARKS).endswith(".")
+
+
+def _headline_score(
+    blocks: list[Block], fixed: list, prose: list, i: int, start: int, candidates: list, slug: set
+) -> float:
+    """How much line ``i`` reads like the article's headline: long enough to name a story,
+    an ``h1`` in the markup, a byline or date line just under it, a summary or the text
+    right under it (more so a summary longer than it), the words of the URL's slug; less
+    so when it ends like a sentence, reads like a run of menu words, stands between menu
+    lines, and the more title-like lines stand between it and the text."""
+    f = blocks[i].features
+    score = min(f["n_words"], 10) / 10 - 0.5 * f["core"].rstrip(_CLOSING_MARKS).endswith(".")
+    score += 1.5 * (blocks[i].hint == "h1")
+
+    def dated(j: int) -> bool:
+        if fixed[j] is not None and fixed[j].role in {"byline", "dateline"}:
             return True
-    above = [i for i in range(first) if fixed[i] is None]
-    return not above and f["n_words"] <= 20 and f["core"].endswith(("?", "!"))
+        return (fixed[j] is None or fixed[j].rule == "menu_run") and _is_credit(blocks[j].features)
+
+    nxt = next((j for j in range(i + 1, len(blocks)) if fixed[j] is None and not dated(j)), None)
+    # a byline or date line under it, with chrome lines and at most a summary between; a
+    # menu between them makes the date the page's
+    below = [j for j in range(i + 1, min(i + 6, len(blocks))) if j != nxt or not prose[j]]
+    stop = next(
+        (j for j in below if not dated(j) and (fixed[j] is None or _is_menu(fixed[j]))),
+        len(blocks),
+    )
+    score += 2 * any(dated(j) for j in below if j < stop)
+    score += 1 * (nxt is not None and (prose[nxt] or nxt == start))
+    # a summary under it, longer than it: the headline over its standfirst
+    score += 0.5 * (
+        nxt is not None
+        and nxt != start
+        and nxt in candidates
+        and prose[nxt]
+        and blocks[nxt].features["n_words"] > f["n_words"]
+    )
+    menu_like = f["stop_density"] == 0 and f["cap_ratio"] >= 0.9 and not f["terminal"]
+    score -= 1.5 * (menu_like and f["n_words"] >= 4)
+    score -= 1 * _inside_menu(blocks, fixed, i)  # a site's tagline between its menus
+    score -= 0.15 * sum(1 for c in candidates if i < c < start)
+    if slug:
+        mine = {w.lower() for w in words(f["core"])}
+        score += 4 * len(slug & mine) / len(slug)
+    return score
 
 
-def _classify_header(blocks: list[Block], fixed: list, first: int) -> str | None:
-    """Roles for blocks before the first prose block; returns the headline text."""
+def _classify_header(
+    blocks: list[Block], fixed: list, first: int, headline: int | None
+) -> str | None:
+    """Roles for blocks before the first prose block, ``headline`` the headline's index;
+    returns the headline text."""
     candidates = [
         i
         for i in range(first)
@@ -442,18 +702,6 @@ def _classify_header(blocks: list[Block], fixed: list, first: int) -> str | None
         and 3 <= blocks[i].features["n_words"] <= 40
         and not (blocks[i].features["core"].isupper() and blocks[i].features["n_words"] < 6)
     ]
-    h1 = [i for i in candidates if blocks[i].hint == "h1"]
-    # the title-like lines right above the last byline or date line: headline, standfirst
-    anchors = [i for i in range(first) if fixed[i] and fixed[i].role in {"byline", "dateline"}]
-    above_byline = []
-    for i in range(anchors[-1] - 1 if anchors else -1, -1, -1):
-        if i not in candidates:
-            break
-        above_byline.insert(0, i)
-    # a line wedged between menu lines is the site's tagline, not the headline
-    outside_menus = [i for i in candidates if not _inside_menu(blocks, fixed, i)]
-    preferred = h1 or above_byline or outside_menus or candidates
-    headline = preferred[0] if preferred else None
     headline_text = blocks[headline].features["core"] if headline is not None else None
     for i in range(first):
         b = blocks[i]
@@ -472,6 +720,12 @@ def _classify_header(blocks: list[Block], fixed: list, first: int) -> str | None
         else:
             b.assign(_verdict("boilerplate", "header_furniture"))
     return headline_text
+
+
+def _is_menu(verdict: Verdict | None) -> bool:
+    return verdict is not None and (
+        verdict.rule == "menu_run" or verdict.reason == reason_for("page_chrome", "navigation")
+    )
 
 
 def _inside_menu(blocks: list[Block], fixed: list, i: int) -> bool:

@@ -260,7 +260,8 @@ def load_article(
         page = read_html(decoded.text)
         blocks, head, head_evidence = page.blocks, page.meta, page.evidence
     else:
-        blocks, head, head_evidence = classify_blocks(split_blocks(decoded.text)), {}, {}
+        url = (manifest_row or {}).get("url") or None
+        blocks, head, head_evidence = classify_blocks(split_blocks(decoded.text), url=url), {}, {}
     art.language = identify("\n".join(b.text for b in blocks))
     if not english_rules_apply(art.language) and path.suffix.lower() not in HTML_SUFFIXES:
         # the English rules do worse than none on other languages: every line is kept
