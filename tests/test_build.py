@@ -284,6 +284,7 @@ def test_cli_prints_its_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.strip() == f"python -m helpers {version('helpers')}"
 
 
+@pytest.mark.slow  # three builds in fresh processes: make test-all
 def test_builds_in_processes_with_different_hash_seeds_are_identical(tmp_path: Path) -> None:
     for seed in ("1", "2"):
         result = run_cli("build", str(RAW_DIR), "--out", str(tmp_path / seed), "--quiet", seed=seed)

@@ -92,6 +92,7 @@ def test_process_pool_gives_the_same_tables(raw: Path, tmp_path: Path) -> None:
     assert parquet_bytes(tmp_path / "one") == parquet_bytes(tmp_path / "two")
 
 
+@pytest.mark.slow  # a cluster of workers started for one build: make test-all
 def test_workers_apart_from_this_disk_give_the_same_tables(
     raw: Path, tmp_path: Path, monkeypatch
 ) -> None:
@@ -103,6 +104,7 @@ def test_workers_apart_from_this_disk_give_the_same_tables(
     assert parquet_bytes(tmp_path / "shared") == parquet_bytes(tmp_path / "apart")
 
 
+@pytest.mark.slow  # a cluster of workers started for one build: make test-all
 @pytest.mark.filterwarnings(
     "ignore::DeprecationWarning", "ignore::ResourceWarning", "ignore::UserWarning"
 )

@@ -16,6 +16,7 @@ from helpers.analysis.evaluation import (
     evaluate,
     quotes,
     sources,
+    with_intervals,
 )
 from helpers.analysis.tables import load_tables
 
@@ -223,3 +224,20 @@ def test_verification_caveats_found_missed_and_extra() -> None:
     assert (summary["tp"], summary["fn"], summary["fp"]) == (1, 1, 1)  # b's line 2 is extra
     assert summary["n"] == 2  # hedges are not verification caveats
     assert set(misses["text"].str[:8]) == {"No evide", "The Hera"}
+
+
+def test_scores_with_intervals_side_by_side_blank_where_a_set_has_none() -> None:
+    seeds = pd.DataFrame(
+        [("quotes", "F1", 1.0, 0.95, 1.0, 5), ("quote kind", "accuracy", 0.9, 0.8, 1.0, 5)],
+        columns=["task", "measure", "score", "low", "high", "articles"],
+    )
+    devset = pd.DataFrame(
+        [("quotes", "F1", 0.981, 0.962, 0.995, 20), ("headline", "exact", 0.5, 0.3, 0.7, 20)],
+        columns=["task", "measure", "score", "low", "high", "articles"],
+    )
+    out = with_intervals(seeds, devset).set_index(["task", "measure"])
+    assert out.loc[("quotes", "F1"), "development set"] == "0.98 (0.96 to 0.99), 20 articles"
+    assert out.loc[("quotes", "F1"), "seeds"] == "1.00 (0.95 to 1.00), 5 articles"
+    assert pd.isna(out.loc[("headline", "exact"), "seeds"])
+    assert pd.isna(out.loc[("quote kind", "accuracy"), "development set"])
+    assert list(with_intervals(seeds, devset.iloc[0:0]).columns)[-1] == "development set"

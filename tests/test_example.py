@@ -34,6 +34,10 @@ def run(*args: str) -> None:
     assert done.returncode == 0, done.stderr[-3000:]
 
 
+# the second story through the build, five notebooks and the report: make test-all
+pytestmark = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The commands of the README's "Your own story", on the example."""

@@ -475,3 +475,25 @@ def bootstrap(
         },
         columns=columns,
     )
+
+
+DEVSET_SCORES = DATA_DIR / "evaluation" / "devset.csv"  # written by ``make bench-devset``
+
+
+def with_intervals(seeds: pd.DataFrame, devset: pd.DataFrame) -> pd.DataFrame:
+    """One row per (task, measure): the score on the seed annotation and on the
+    development set, each with its 95 % bootstrap interval over articles ("0.98 (0.95 to
+    1.00)"), blank where a set does not score the task."""
+
+    def cell(frame: pd.DataFrame) -> pd.Series:
+        text = [
+            f"{s:.2f} ({lo:.2f} to {hi:.2f}), {int(n)} articles"
+            for s, lo, hi, n in zip(
+                frame["score"], frame["low"], frame["high"], frame["articles"], strict=True
+            )
+        ]
+        return pd.Series(text, index=pd.MultiIndex.from_frame(frame[["task", "measure"]]))
+
+    columns = {"seeds": seeds, "development set": devset}
+    joined = pd.concat({k: cell(v) for k, v in columns.items() if len(v)}, axis=1)
+    return joined.reindex(columns=list(columns)).reset_index()
