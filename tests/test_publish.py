@@ -139,11 +139,16 @@ def test_every_argument_has_help_and_shows_its_default(
 ) -> None:
     parser = make_parser()
     commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    assert set(commands.choices) == {"build", "report", "bench", "schema", "notebooks"}
-    for name, sub in commands.choices.items():
+    assert set(commands.choices) == {"build", "study", "report", "bench", "schema", "notebooks"}
+    parsers = list(commands.choices.items())
+    while parsers:  # subcommands, and theirs ("study init")
+        name, sub = parsers.pop()
         assert sub.formatter_class is argparse.ArgumentDefaultsHelpFormatter, name
         missing = [a.dest for a in sub._actions if not a.help]
         assert missing == [], name
+        for action in sub._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                parsers += [(f"{name} {n}", p) for n, p in action.choices.items()]
     with pytest.raises(SystemExit):
         main(["build", "--help"])
     text = capsys.readouterr().out

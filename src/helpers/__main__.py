@@ -92,7 +92,7 @@ def make_parser() -> argparse.ArgumentParser:
         help="process every document again and ignore the build stamp",
     )
     p_study = command("study", "start a study folder from a corpus")
-    study_sub = p_study.add_subparsers(dest="study_command", required=True)
+    study_sub = p_study.add_subparsers(dest="study_command", required=True, help="what to do")
     p_init = study_sub.add_parser(
         "init",
         help="write candidate entities, outlets and claims to edit (docs/study.md)",
