@@ -1115,3 +1115,28 @@ def test_source_types_and_their_reasons(name, described, phrases, expected) -> N
     if reason.startswith("lexicon:"):
         rules = {r.get("key"): r for r in lexicon()["source_type"]["rules"]}
         assert reason.split(":")[2] in {fold(w) for w in rules[key]["words"]}
+
+
+def test_the_original_outlet_is_an_outlet_by_its_own_name_in_all_its_forms() -> None:
+    from helpers.across.chain import most_cited_outlet
+
+    rows = [
+        ("a", "The Ferry Ledger", "lexicon:news_media:the ferry ledger"),
+        ("b", "Ferry Ledger", "lexicon:news_media:ferry ledger"),
+        ("c", "Ferry Ledger", "lexicon:news_media:ferry ledger"),
+        # a person the lexicon typed by the outlet in her description, three times
+        ("a", "Mira Holm", "lexicon:news_media:the coast post"),
+        ("b", "Mira Holm", "lexicon:news_media:the coast post"),
+        ("c", "Mira Holm", "lexicon:news_media:the coast post"),
+        ("d", "Mira Holm", "lexicon:news_media:the coast post"),
+        ("a", "screenshots", "noun:news_media"),  # not a name
+        ("b", "screenshots", "noun:news_media"),
+        ("c", "screenshots", "noun:news_media"),
+        ("d", "screenshots", "noun:news_media"),
+        ("d", "Coast Post", "lexicon:news_media:coast post"),
+    ]
+    sources = pd.DataFrame(rows, columns=["doc_id", "source", "type_reason"]).assign(
+        source_type="news_media"
+    )
+    assert most_cited_outlet(sources) == "Ferry Ledger"  # 3 articles in two forms
+    assert most_cited_outlet(sources.iloc[3:0]) == ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import pandas as pd
@@ -142,8 +143,29 @@ def _channel(
     return common[0] if len(common) == 1 else None
 
 
+def _outlet_key(name: str) -> str:
+    """One key for an outlet's forms: "The Marlow Courier" and "Marlow Courier"."""
+    return re.sub(r"^the\s+", "", fold(name).lower()).strip()
+
+
 def most_cited_outlet(sources: pd.DataFrame) -> str:
-    """The news outlet the most articles cite: the original reporting they relay."""
-    media = sources[sources["source_type"] == "news_media"]
-    counts = media.groupby("source")["doc_id"].nunique()
-    return sorted(counts.index, key=lambda s: (-counts[s], s))[0] if len(counts) else ""
+    """The news outlet the most articles cite: the original reporting they relay. Only an
+    outlet's own name counts, capitalised, not a person the lexicon typed by the outlet in
+    their description ("Dana Whitlock of the Courier"); its forms with and without "The"
+    count as one, and the form the most articles use names it."""
+    media = sources[
+        (sources["source_type"] == "news_media") & sources["source"].str[:1].str.isupper()
+    ]
+    if "type_reason" in media:
+        matched = media["type_reason"].str.extract(r"^lexicon:news_media:(.*)$")[0]
+        own = matched.isna() | (
+            matched.fillna("").map(_outlet_key) == media["source"].map(_outlet_key)
+        )
+        media = media[own]
+    if media.empty:
+        return ""
+    media = media.assign(key=media["source"].map(_outlet_key))
+    counts = media.groupby("key")["doc_id"].nunique()
+    best = sorted(counts.index, key=lambda k: (-counts[k], k))[0]
+    forms = media[media["key"] == best].groupby("source")["doc_id"].nunique()
+    return sorted(forms.index, key=lambda f: (-forms[f], f))[0]

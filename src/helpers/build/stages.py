@@ -139,7 +139,9 @@ def quote_tables(
 
     yield "utterances", versions(), None
     sources = store.read(  # the news media cited: all the chain and its origin use
-        "sources", ["doc_id", "source", "source_type"], lambda s: s["source_type"] == "news_media"
+        "sources",
+        ["doc_id", "source", "source_type", "type_reason"],
+        lambda s: s["source_type"] == "news_media",
     )
     original, media = most_cited_outlet(sources), set(sources["source"])
     ranges = doc_ranges(articles["doc_id"])
