@@ -7,6 +7,7 @@ list of disagreements, so a reader can see both how far to trust a chart and whe
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -104,23 +105,43 @@ def _same_speaker(predicted: str, gold: str, alternatives: str) -> bool:
     return _norm(predicted) in {_norm(n) for n in names}
 
 
-def quotes(predicted: pd.DataFrame, gold: pd.DataFrame) -> tuple[list[dict], pd.DataFrame]:
-    """Quote detection (matched on article, raw line and first words), then kind and speaker
-    accuracy on the matched quotes; speaker both as ``speaker`` and ``utterance_speaker``."""
-    pool = predicted.assign(norm=predicted["text"].map(_norm), line=predicted["line"].astype(int))
+def _pool(predicted: pd.DataFrame) -> pd.DataFrame:
+    """Predicted rows ready for matching: their text normalised, their line a number."""
+    return predicted.assign(norm=predicted["text"].map(_norm), line=predicted["line"].astype(int))
+
+
+def _one_to_one(
+    pool: pd.DataFrame, gold: pd.DataFrame, candidates: Callable[[tuple], pd.DataFrame]
+) -> tuple[list[tuple[tuple, pd.Series | None]], pd.DataFrame]:
+    """Each annotated row with the first of its ``candidates`` in ``pool`` that no earlier
+    row took (None when there is none), and the predicted rows no annotated row took."""
     used: set[int] = set()
-    rows = []
+    pairs = []
     for g in gold.itertuples():
-        start = _norm(g.starts_with)
-        hits = pool[
-            (pool["doc_id"] == g.doc_id)
-            & (pool["line"] == int(g.line))
-            & pool["norm"].str.startswith(start)
-            & ~pool.index.isin(used)
-        ]
+        hits = candidates(g)
+        hits = hits[~hits.index.isin(used)]
         match = hits.iloc[0] if len(hits) else None
         if match is not None:
             used.add(match.name)
+        pairs.append((g, match))
+    return pairs, pool[~pool.index.isin(used)]
+
+
+def quotes(predicted: pd.DataFrame, gold: pd.DataFrame) -> tuple[list[dict], pd.DataFrame]:
+    """Quote detection (matched on article, raw line and first words), then kind and speaker
+    accuracy on the matched quotes; speaker both as ``speaker`` and ``utterance_speaker``."""
+    pool = _pool(predicted)
+    pairs, extra = _one_to_one(
+        pool,
+        gold,
+        lambda g: pool[
+            (pool["doc_id"] == g.doc_id)
+            & (pool["line"] == int(g.line))
+            & pool["norm"].str.startswith(_norm(g.starts_with))
+        ],
+    )
+    rows = []
+    for g, match in pairs:
         rows.append(
             {
                 "doc_id": g.doc_id,
@@ -138,7 +159,6 @@ def quotes(predicted: pd.DataFrame, gold: pd.DataFrame) -> tuple[list[dict], pd.
             }
         )
     table = pd.DataFrame(rows)
-    extra = pool[~pool.index.isin(used)]
     tp, fn, fp = int(table["found"].sum()), int((~table["found"]).sum()), len(extra)
     found = table[table["found"]]
     spoken = found[found["gold_kind"] != "scare"]
@@ -269,15 +289,15 @@ def _sentence_match(pool: pd.DataFrame, doc_id: str, line: int, opening: str) ->
 def claims(predicted: pd.DataFrame, gold: pd.DataFrame) -> tuple[list[dict], pd.DataFrame]:
     """Claim detection, one unit per (sentence, claim), then the status (asserted,
     attributed, hedged, denied, questioned) of the claims found."""
-    pool = predicted.assign(norm=predicted["text"].map(_norm), line=predicted["line"].astype(int))
-    used: set[int] = set()
-    rows = []
-    for g in gold.itertuples():
+    pool = _pool(predicted)
+
+    def candidates(g: tuple) -> pd.DataFrame:
         hits = _sentence_match(pool, g.doc_id, int(g.line), g.starts_with)
-        hits = hits[(hits["claim_id"] == g.claim_id) & ~hits.index.isin(used)]
-        match = hits.iloc[0] if len(hits) else None
-        if match is not None:
-            used.add(match.name)
+        return hits[hits["claim_id"] == g.claim_id]
+
+    pairs, extra = _one_to_one(pool, gold, candidates)
+    rows = []
+    for g, match in pairs:
         rows.append(
             {
                 "doc_id": g.doc_id,
@@ -293,7 +313,6 @@ def claims(predicted: pd.DataFrame, gold: pd.DataFrame) -> tuple[list[dict], pd.
         rows,
         columns=["doc_id", "line", "starts_with", "claim_id", "found", "gold_status", "status"],
     )
-    extra = pool[~pool.index.isin(used)]
     tp, fn, fp = int(table["found"].sum()), int((~table["found"]).sum()), len(extra)
     found = table[table["found"]]
     summaries = [
@@ -324,19 +343,17 @@ def caveats(sentences: pd.DataFrame, gold: pd.DataFrame) -> tuple[dict, pd.DataF
     """Verification caveats ("could not independently verify", "unverified"): the
     sentences that state one, found or not, and the sentences taken for one wrongly."""
     said = sentences[sentences["text"].map(caveat) == "kept"]
-    pool = said.assign(norm=said["text"].map(_norm), line=said["line"].astype(int))
-    wanted = gold[gold["kind"] == "verification"]
-    used: set[int] = set()
-    rows = []
-    for g in wanted.itertuples():
-        hits = _sentence_match(pool, g.doc_id, int(g.line), g.starts_with)
-        hits = hits[~hits.index.isin(used)]
-        used |= set(hits.index[:1])
-        rows.append(
-            {"doc_id": g.doc_id, "line": int(g.line), "text": g.starts_with, "found": len(hits) > 0}
-        )
+    pool = _pool(said)
+    pairs, extra = _one_to_one(
+        pool,
+        gold[gold["kind"] == "verification"],
+        lambda g: _sentence_match(pool, g.doc_id, int(g.line), g.starts_with),
+    )
+    rows = [
+        {"doc_id": g.doc_id, "line": int(g.line), "text": g.starts_with, "found": m is not None}
+        for g, m in pairs
+    ]
     table = pd.DataFrame(rows, columns=["doc_id", "line", "text", "found"])
-    extra = pool[~pool.index.isin(used)]
     tp, fn, fp = int(table["found"].sum()), int((~table["found"]).sum()), len(extra)
     summary = {"task": "verification caveats", "unit": "sentence", "n": len(table)}
     misses = pd.concat(
