@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 
@@ -10,6 +11,12 @@ def fold(text: str) -> str:
     return "".join(
         c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c)
     )
+
+
+def outlet_key(name: str) -> str:
+    """An outlet's name folded, without a leading "The": "The Marlow Courier" and
+    "Marlow Courier" are one outlet."""
+    return fold(re.sub(r"^the\s+", "", name, flags=re.IGNORECASE))
 
 
 def printable(name: str) -> str:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 import pandas as pd
 
 from helpers.annotate.speakers import lexicon
 from helpers.schema import TABLE_COLUMNS
-from helpers.text import fold
+from helpers.text import fold, outlet_key
 
 EDGE_COLUMNS = list(TABLE_COLUMNS["chain"])
 
@@ -143,11 +142,6 @@ def _channel(
     return common[0] if len(common) == 1 else None
 
 
-def _outlet_key(name: str) -> str:
-    """One key for an outlet's forms: "The Marlow Courier" and "Marlow Courier"."""
-    return re.sub(r"^the\s+", "", fold(name).lower()).strip()
-
-
 def most_cited_outlet(sources: pd.DataFrame) -> str:
     """The news outlet the most articles cite: the original reporting they relay. Only an
     outlet's own name counts, capitalised, not a person the lexicon typed by the outlet in
@@ -159,12 +153,12 @@ def most_cited_outlet(sources: pd.DataFrame) -> str:
     if "type_reason" in media:
         matched = media["type_reason"].str.extract(r"^lexicon:news_media:(.*)$")[0]
         own = matched.isna() | (
-            matched.fillna("").map(_outlet_key) == media["source"].map(_outlet_key)
+            matched.fillna("").map(outlet_key) == media["source"].map(outlet_key)
         )
         media = media[own]
     if media.empty:
         return ""
-    media = media.assign(key=media["source"].map(_outlet_key))
+    media = media.assign(key=media["source"].map(outlet_key))
     counts = media.groupby("key")["doc_id"].nunique()
     best = sorted(counts.index, key=lambda k: (-counts[k], k))[0]
     forms = media[media["key"] == best].groupby("source")["doc_id"].nunique()

@@ -13,7 +13,6 @@ sentence as wording, and every member sentence with its outlet as a comment.
 from __future__ import annotations
 
 import json
-import re
 import tempfile
 import tomllib
 from collections import Counter
@@ -27,7 +26,7 @@ from helpers.annotate.nlp import get_nlp
 from helpers.annotate.speakers import lexicon
 from helpers.build.pipeline import build
 from helpers.study import EMPTY, FORMS, LABELS, stop_words
-from helpers.text import fold
+from helpers.text import fold, outlet_key
 
 KINDS = ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC")  # the labels worth a study entity
 SIMILAR = 0.35  # cosine a group's sentences reach on average, at the least
@@ -250,7 +249,7 @@ def init_study(raw_dir: Path, out_dir: Path) -> dict[str, Path]:
     sentences = sentences.assign(outlet=sentences["doc_id"].map(outlet_of))
     outlets = sorted(outlet_of.dropna().unique())
     entities = candidate_entities(mentions)
-    bare = {fold(re.sub(r"^the\s+", "", o, flags=re.IGNORECASE)) for o in outlets}
+    bare = {outlet_key(o) for o in outlets}
     text = {
         "entities.toml": entities_toml(entities, bare),
         "sources.toml": sources_toml(outlets),

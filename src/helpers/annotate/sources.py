@@ -45,7 +45,7 @@ from helpers.annotate.speakers import (
     phrase_source,
     subject_of,
 )
-from helpers.text import fold
+from helpers.text import fold, outlet_key
 
 _BODY_HEADS = {
     "office",
@@ -145,7 +145,7 @@ class Facts:
         "MTN", "the Network", "Courant" of "Valley Courant"."""
         if not self.own:
             return False
-        forms = {fold(name), fold(re.sub(r"^the\s+", "", name, flags=re.I))}
+        forms = {fold(name), outlet_key(name)}
         forms.add(fold(self.canonical(name)))
         m = re.match(r"^(.*) \((\w+)\)$", self.canonical(name))
         if m:
