@@ -3,8 +3,8 @@
 usage (from the project root):
   .venv/bin/python benchmarks/devset.py [--devset ../shared/devset] [--out CSV] [--replicates N]
 
-The development set (pages written to evaluate the kit, with an independent hand
-annotation) lives outside the project and is only read from there. Its own scorer,
+The development set lives outside the project and is only read from there (its README
+says what it holds). Its own scorer,
 ``score.py``, builds the kit on the pages once and prints every figure and every error.
 The articles are then drawn with replacement and each draw scored again by the same scorer
 on the same tables, so the interval comes from the scorer's own definitions. Claims and
