@@ -52,12 +52,16 @@ def _scorer(devset: Path):
     return module
 
 
-def _summary(scorer, argv: list[str]) -> dict:
-    """The scorer's final JSON line, its other output kept quiet."""
+def _output(scorer, argv: list[str]) -> str:
+    """What the scorer prints for ``argv``, caught; its last line is the JSON summary."""
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
         scorer.main(argv)
-    return json.loads(buffer.getvalue().strip().splitlines()[-1])
+    return buffer.getvalue()
+
+
+def _summary(output: str) -> dict:
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def _resampled(tables: dict[str, pd.DataFrame], keys: list[str], draw: list[str]) -> dict:
@@ -83,12 +87,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     scorer = _scorer(args.devset)
     built = Path(tempfile.mkdtemp(prefix="devset-"))
-    buffer = io.StringIO()
-    with contextlib.redirect_stdout(buffer):
-        scorer.main(["--project", str(ROOT), "--out", str(built)])
-    report = buffer.getvalue()
+    report = _output(scorer, ["--project", str(ROOT), "--out", str(built)])
     print(report, end="")
-    point = json.loads(report.strip().splitlines()[-1])
+    point = _summary(report)
 
     gold = sorted((args.devset / "gold").glob("*.json"))
     keys = [g.stem for g in gold]
@@ -104,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
                 (folder / f"{k}__{i}.json").symlink_to(args.devset / "gold" / f"{k}.json")
             sample = _resampled(tables, keys, draw)
             scorer.load = lambda _out, name, sample=sample: sample.get(name)
-            draws.append(_summary(scorer, ["--gold", str(folder), "--out", str(built)]))
+            draws.append(_summary(_output(scorer, ["--gold", str(folder), "--out", str(built)])))
     spread = pd.DataFrame(draws)
     commit = subprocess.run(
         ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
